@@ -1,0 +1,266 @@
+package dev.hearth;
+
+import dev.hearth.internal.ThrottledLogger;
+import dev.hearth.model.Labels;
+import dev.hearth.model.MetricSnapshot;
+import dev.hearth.model.MetricType;
+import dev.hearth.model.Sample;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/**
+ * A set of collectors scraped together, as Python prometheus_client's {@code CollectorRegistry}.
+ *
+ * <pre>{@code
+ * CollectorRegistry registry = new CollectorRegistry();
+ * Counter c = Counter.builder("jobs_total").help("Jobs run").register(registry);
+ * c.inc();
+ * registry.getSampleValue("jobs_total");   // 1.0
+ * }</pre>
+ *
+ * <p>Registration rejects a collector whose exposed sample names (e.g. {@code x}, {@code x_total},
+ * {@code x_created}, {@code x_bucket}) clash with those of an already registered one. A collector
+ * that throws during a scrape is skipped for that scrape, logged (rate-limited) and counted in
+ * {@code hearth_collector_errors_total{collector="..."}}, unless the registry was built with
+ * {@link Builder#failOnCollectorError(boolean)}.
+ *
+ * <p>Thread-safe. Scrapes never block registration or recording.
+ */
+public final class CollectorRegistry {
+  private static final System.Logger LOG = System.getLogger(CollectorRegistry.class.getName());
+  private static final CollectorRegistry DEFAULT = new CollectorRegistry();
+
+  private final boolean failOnCollectorError;
+  private final CopyOnWriteArrayList<Collector> collectors = new CopyOnWriteArrayList<>();
+  /** Exposed sample name -> owning collector; guarded by {@code this}. */
+  private final Map<String, Collector> namesToCollectors = new LinkedHashMap<>();
+  /** Collector -> the names it claimed; guarded by {@code this}. */
+  private final Map<Collector, List<String>> collectorsToNames = new IdentityHashMap<>();
+  private final Counter collectorErrors;
+  private final ThrottledLogger errorLog = new ThrottledLogger(LOG, 60_000);
+
+  /** A registry that skips and counts failing collectors. */
+  public CollectorRegistry() {
+    this(false);
+  }
+
+  private CollectorRegistry(boolean failOnCollectorError) {
+    this.failOnCollectorError = failOnCollectorError;
+    this.collectorErrors = Counter.builder("hearth_collector_errors_total")
+        .help("Scrapes in which a collector threw and was skipped.")
+        .labelNames("collector")
+        .build();
+  }
+
+  /** The process-wide registry that {@code register()} without an argument uses. */
+  public static CollectorRegistry defaultRegistry() {
+    return DEFAULT;
+  }
+
+  /** A builder for registries with non-default options. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Options of a {@link CollectorRegistry}. */
+  public static final class Builder {
+    private boolean failOnCollectorError;
+
+    private Builder() {}
+
+    /** When true, a collector that throws fails the whole scrape instead of being skipped. */
+    public Builder failOnCollectorError(boolean fail) {
+      this.failOnCollectorError = fail;
+      return this;
+    }
+
+    /** The registry. */
+    public CollectorRegistry build() {
+      return new CollectorRegistry(failOnCollectorError);
+    }
+  }
+
+  /**
+   * Adds a collector.
+   *
+   * @throws IllegalArgumentException when one of its names is already taken, naming both
+   *     collectors and the name, or when it is already registered
+   */
+  public void register(Collector collector) {
+    Objects.requireNonNull(collector, "collector");
+    List<String> names = exposedNames(collector.describe());
+    synchronized (this) {
+      if (collectorsToNames.containsKey(collector)) {
+        throw new IllegalArgumentException(
+            "Collector " + describe(collector) + " is already registered");
+      }
+      for (String name : names) {
+        Collector other = namesToCollectors.get(name);
+        if (other != null) {
+          throw new IllegalArgumentException("Collector " + describe(collector)
+              + " exposes '" + name + "', which " + describe(other) + " already exposes");
+        }
+      }
+      Map<String, Boolean> own = new LinkedHashMap<>();
+      for (String name : names) {
+        if (own.put(name, Boolean.TRUE) != null) {
+          throw new IllegalArgumentException(
+              "Collector " + describe(collector) + " exposes '" + name + "' twice");
+        }
+      }
+      for (String name : names) {
+        namesToCollectors.put(name, collector);
+      }
+      collectorsToNames.put(collector, names);
+      collectors.add(collector);
+    }
+  }
+
+  /** Removes a collector; does nothing when it is not registered. */
+  public void unregister(Collector collector) {
+    synchronized (this) {
+      List<String> names = collectorsToNames.remove(collector);
+      if (names != null) {
+        names.forEach(namesToCollectors::remove);
+      }
+      collectors.remove(collector);
+    }
+  }
+
+  /** Removes every collector. */
+  public synchronized void clear() {
+    collectors.clear();
+    namesToCollectors.clear();
+    collectorsToNames.clear();
+  }
+
+  /** The registered collectors, in registration order (a snapshot). */
+  public List<Collector> collectors() {
+    return Collections.unmodifiableList(new ArrayList<>(collectors));
+  }
+
+  /** Collects every registered collector. */
+  public List<MetricSnapshot<?>> collect() {
+    return collect(name -> true);
+  }
+
+  /**
+   * Collects the families whose name, or one of whose exposed sample names, {@code filter}
+   * accepts (as Python's {@code restricted_registry} for {@code name[]} scrapes).
+   */
+  public List<MetricSnapshot<?>> collect(Predicate<String> filter) {
+    List<MetricSnapshot<?>> out = new ArrayList<>();
+    for (Collector c : collectors) {
+      List<MetricSnapshot<?>> got;
+      try {
+        got = c.collect();
+      } catch (RuntimeException | Error e) {
+        if (failOnCollectorError || e instanceof VirtualMachineError) {
+          throw e;
+        }
+        String name = safeName(c);
+        collectorErrors.labels(name).inc();
+        errorLog.log(System.Logger.Level.WARNING, name,
+            () -> "Collector " + name + " failed and was skipped in this scrape", e);
+        continue;
+      }
+      for (MetricSnapshot<?> s : got) {
+        if (matches(s, filter)) {
+          out.add(s);
+        }
+      }
+    }
+    if (collectorErrors.childCount() > 0) {
+      for (MetricSnapshot<?> s : collectorErrors.collect()) {
+        if (matches(s, filter)) {
+          out.add(s);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean matches(MetricSnapshot<?> s, Predicate<String> filter) {
+    for (String n : exposedNames(s)) {
+      if (filter.test(n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The value of a sample in the current state, or {@code null} when absent. For tests:
+   * collects the whole registry.
+   */
+  public Double getSampleValue(String sampleName) {
+    return getSampleValue(sampleName, Map.of());
+  }
+
+  /**
+   * The value of the sample named {@code sampleName} (e.g. {@code requests_total},
+   * {@code latency_bucket}) with exactly these labels, or {@code null} when absent.
+   */
+  public Double getSampleValue(String sampleName, Map<String, String> labels) {
+    Objects.requireNonNull(sampleName, "sampleName");
+    Labels wanted = Labels.of(labels);
+    for (MetricSnapshot<?> family : collect()) {
+      if (!sampleName.startsWith(family.name())) {
+        continue;
+      }
+      for (Sample s : family.samples()) {
+        if (s.name().equals(sampleName) && s.labels().equals(wanted)) {
+          return s.value();
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String safeName(Collector c) {
+    try {
+      return c.collectorName();
+    } catch (RuntimeException e) {
+      return c.getClass().getName();
+    }
+  }
+
+  private static String describe(Collector c) {
+    return c instanceof Metric ? ((Metric) c).describeForErrors() : safeName(c);
+  }
+
+  private static List<String> exposedNames(List<MetricSnapshot<?>> families) {
+    List<String> out = new ArrayList<>();
+    for (MetricSnapshot<?> f : families) {
+      out.addAll(exposedNames(f));
+    }
+    return out;
+  }
+
+  /** Every sample name a family may expose, as Python's registry computes them. */
+  static List<String> exposedNames(MetricSnapshot<?> f) {
+    return exposedNames(f.name(), f.type());
+  }
+
+  static List<String> exposedNames(String name, MetricType type) {
+    switch (type) {
+      case COUNTER:
+        return List.of(name, name + "_total", name + "_created");
+      case HISTOGRAM:
+        return List.of(name, name + "_bucket", name + "_count", name + "_sum", name + "_created");
+      case SUMMARY:
+        return List.of(name, name + "_count", name + "_sum", name + "_created");
+      case INFO:
+        return List.of(name, name + "_info");
+      default:
+        return List.of(name);
+    }
+  }
+}

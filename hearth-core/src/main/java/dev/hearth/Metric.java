@@ -1,0 +1,382 @@
+package dev.hearth;
+
+import dev.hearth.internal.ChildTable;
+import dev.hearth.internal.ModelAccess;
+import dev.hearth.internal.Names;
+import dev.hearth.model.Labels;
+import dev.hearth.model.MetricSnapshot;
+import dev.hearth.model.MetricType;
+import dev.hearth.spi.DoubleSlot;
+import dev.hearth.spi.ValueStorage;
+import dev.hearth.spi.ValueStorages;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The base of Hearth's metric types: a named family with fixed label names and one child (series)
+ * per combination of label values.
+ *
+ * <p>Look a child up with {@link #labels(String...)} (positional, in {@code labelNames} order) or
+ * {@link #labels(Map)} (by name); keep the returned handle to skip the lookup on hot paths. A
+ * metric without labels records directly ({@code counter.inc()}).
+ *
+ * <p>Thread-safe. Lookups of existing children take no lock and allocate nothing.
+ *
+ * @param <C> the child type
+ */
+public abstract class Metric<C> implements Collector {
+  final String name;
+  final String help;
+  final String unit;
+  final String[] labelNames;
+  final ValueStorage storage;
+  final MultiprocessMode multiprocessMode;
+  private final ChildTable<C> children = new ChildTable<>();
+  /** The only child of a metric without labels; null when labelled. Set by {@link #init()}. */
+  C noLabels;
+
+  Metric(Builder<?, ?> b) {
+    this.name = b.familyName();
+    this.help = b.help;
+    this.unit = b.unit;
+    this.labelNames = b.labelNames.clone();
+    this.storage = b.storage != null ? b.storage : ValueStorages.current();
+    this.multiprocessMode = b.multiprocessMode;
+  }
+
+  /** Creates the single child of a metric without labels; subclass constructors call it last. */
+  final void init() {
+    if (labelNames.length == 0) {
+      noLabels = children.computeIfAbsent(new String[0], this::newChild);
+    }
+  }
+
+  /** The family name (a counter's without {@code _total}). */
+  public String name() {
+    return name;
+  }
+
+  /** The label names, in declaration order. */
+  public List<String> labelNames() {
+    return Collections.unmodifiableList(Arrays.asList(labelNames));
+  }
+
+  /** The family's type. */
+  abstract MetricType type();
+
+  /** Creates a child; {@code values} is owned by the child and never modified. */
+  abstract C newChild(String[] values);
+
+  /**
+   * The child for these label values, in {@code labelNames} order, created when absent.
+   *
+   * @throws IllegalArgumentException when the count is wrong or a value is null
+   */
+  public C labels(String... values) {
+    if (values.length != labelNames.length) {
+      throw wrongCount(values.length);
+    }
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] == null) {
+        throw nullValue(i);
+      }
+    }
+    C c = children.get(values);
+    return c != null ? c : create(values);
+  }
+
+  /** The child for one label value; see {@link #labels(String...)}. */
+  public C labels(String v0) {
+    if (labelNames.length != 1) {
+      throw wrongCount(1);
+    }
+    if (v0 == null) {
+      throw nullValue(0);
+    }
+    C c = children.get1(v0);
+    return c != null ? c : create(new String[] {v0});
+  }
+
+  /** The child for two label values; see {@link #labels(String...)}. */
+  public C labels(String v0, String v1) {
+    if (labelNames.length != 2) {
+      throw wrongCount(2);
+    }
+    if (v0 == null || v1 == null) {
+      throw nullValue(v0 == null ? 0 : 1);
+    }
+    C c = children.get2(v0, v1);
+    return c != null ? c : create(new String[] {v0, v1});
+  }
+
+  /** The child for three label values; see {@link #labels(String...)}. */
+  public C labels(String v0, String v1, String v2) {
+    if (labelNames.length != 3) {
+      throw wrongCount(3);
+    }
+    if (v0 == null || v1 == null || v2 == null) {
+      throw nullValue(v0 == null ? 0 : v1 == null ? 1 : 2);
+    }
+    C c = children.get3(v0, v1, v2);
+    return c != null ? c : create(new String[] {v0, v1, v2});
+  }
+
+  /**
+   * The child for these labels given by name, so their order cannot be wrong.
+   *
+   * @throws IllegalArgumentException when a name is unknown or missing, naming them
+   */
+  public C labels(Map<String, String> labels) {
+    return labels(valuesOf(labels));
+  }
+
+  /** Removes the series with these label values; a no-op when absent. */
+  public void remove(String... values) {
+    if (values.length != labelNames.length) {
+      throw wrongCount(values.length);
+    }
+    if (labelNames.length == 0) {
+      throw new IllegalStateException(describeForErrors() + " has no labels; nothing to remove");
+    }
+    children.remove(values);
+  }
+
+  /** Removes the series with these labels, given by name. */
+  public void remove(Map<String, String> labels) {
+    remove(valuesOf(labels));
+  }
+
+  /** Removes every series (a metric without labels keeps its single series). */
+  public void clear() {
+    if (labelNames.length > 0) {
+      children.clear();
+    }
+  }
+
+  /** The number of series. */
+  public int childCount() {
+    return children.size();
+  }
+
+  private C create(String[] values) {
+    return children.computeIfAbsent(values, this::newChild);
+  }
+
+  /** The child of a metric without labels, or an error naming the labels to give. */
+  final C noLabelsChild() {
+    if (noLabels == null) {
+      throw new IllegalStateException(describeForErrors() + " has labels " + labelNames()
+          + "; call labels(...) to get a series first");
+    }
+    return noLabels;
+  }
+
+  private String[] valuesOf(Map<String, String> labels) {
+    String[] values = new String[labelNames.length];
+    int found = 0;
+    for (int i = 0; i < labelNames.length; i++) {
+      String v = labels.get(labelNames[i]);
+      if (v != null) {
+        values[i] = v;
+        found++;
+      }
+    }
+    if (found != labels.size() || found != labelNames.length) {
+      List<String> missing = new ArrayList<>();
+      for (int i = 0; i < labelNames.length; i++) {
+        if (values[i] == null) {
+          missing.add(labelNames[i]);
+        }
+      }
+      List<String> unknown = new ArrayList<>();
+      for (String k : labels.keySet()) {
+        if (!Arrays.asList(labelNames).contains(k)) {
+          unknown.add(k);
+        }
+      }
+      throw new IllegalArgumentException(describeForErrors() + " has labels " + labelNames()
+          + "; got " + labels.keySet() + (missing.isEmpty() ? "" : ", missing " + missing)
+          + (unknown.isEmpty() ? "" : ", unknown " + unknown));
+    }
+    return values;
+  }
+
+  private IllegalArgumentException wrongCount(int got) {
+    return new IllegalArgumentException(describeForErrors() + " expects " + labelNames.length
+        + " label value(s) for " + labelNames() + ", but got " + got);
+  }
+
+  private IllegalArgumentException nullValue(int i) {
+    return new IllegalArgumentException(
+        describeForErrors() + ": label value for '" + labelNames[i] + "' is null");
+  }
+
+  /** E.g. {@code Counter 'http_requests'}. */
+  String describeForErrors() {
+    String t = getClass().getSimpleName();
+    return t + " '" + name + "'";
+  }
+
+  /** Labels of a child, sharing this metric's name array. */
+  final Labels labelsOf(String[] values) {
+    return ModelAccess.labels(labelNames, values);
+  }
+
+  /** Calls {@code action} with each child's labels and the child. */
+  final void forEachChild(java.util.function.BiConsumer<Labels, C> action) {
+    children.forEach((values, child) -> action.accept(labelsOf(values), child));
+  }
+
+  /** A storage slot for one sample of a series, or null when values live on the heap. */
+  final DoubleSlot slot(String sampleName, String[] values, String extraName, String extraValue) {
+    if (storage == null) {
+      return null;
+    }
+    List<String> names = new ArrayList<>(Arrays.asList(labelNames));
+    List<String> vals = new ArrayList<>(Arrays.asList(values));
+    if (extraName != null) {
+      names.add(extraName);
+      vals.add(extraValue);
+    }
+    return storage.slot(name, sampleName, names, vals, help, type(),
+        multiprocessMode == null ? MultiprocessMode.ALL : multiprocessMode);
+  }
+
+  @Override
+  public List<MetricSnapshot<?>> collect() {
+    return List.of(snapshot());
+  }
+
+  /** This metric's current state. */
+  public abstract MetricSnapshot<?> snapshot();
+
+  @Override
+  public List<MetricSnapshot<?>> describe() {
+    return List.of(emptySnapshot());
+  }
+
+  abstract MetricSnapshot<?> emptySnapshot();
+
+  @Override
+  public String collectorName() {
+    return name;
+  }
+
+  /**
+   * Common builder options.
+   *
+   * @param <B> the concrete builder
+   * @param <M> the metric it builds
+   */
+  public abstract static class Builder<B extends Builder<B, M>, M extends Metric<?>> {
+    String name;
+    String namespace = "";
+    String subsystem = "";
+    String help = "";
+    String unit = "";
+    String[] labelNames = new String[0];
+    ValueStorage storage;
+    MultiprocessMode multiprocessMode;
+
+    Builder(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+    }
+
+    abstract B self();
+
+    /** The help text shown in {@code # HELP}. */
+    public B help(String help) {
+      this.help = Objects.requireNonNull(help, "help");
+      return self();
+    }
+
+    /** The label names, in the order {@code labels(...)} takes values. */
+    public B labelNames(String... labelNames) {
+      this.labelNames = labelNames.clone();
+      return self();
+    }
+
+    /** A prefix joined with {@code _}, as in Python's {@code namespace}. */
+    public B namespace(String namespace) {
+      this.namespace = Objects.requireNonNull(namespace, "namespace");
+      return self();
+    }
+
+    /** A middle part joined with {@code _}, as in Python's {@code subsystem}. */
+    public B subsystem(String subsystem) {
+      this.subsystem = Objects.requireNonNull(subsystem, "subsystem");
+      return self();
+    }
+
+    /**
+     * The unit, e.g. {@code seconds}; appended to the name as {@code _seconds} when missing, as
+     * Python does, and exposed as OpenMetrics {@code # UNIT}.
+     */
+    public B unit(String unit) {
+      this.unit = Objects.requireNonNull(unit, "unit");
+      return self();
+    }
+
+    /** Stores values in {@code storage} instead of the installed default or the heap. */
+    public B storage(ValueStorage storage) {
+      this.storage = Objects.requireNonNull(storage, "storage");
+      return self();
+    }
+
+    /** The suffix this type strips from a given name (counter: {@code _total}). */
+    String strippedSuffix() {
+      return null;
+    }
+
+    /** Label names this type reserves (histogram: {@code le}). */
+    List<String> reservedLabels() {
+      return List.of();
+    }
+
+    String familyName() {
+      String full = name;
+      if (!subsystem.isEmpty()) {
+        full = subsystem + "_" + full;
+      }
+      if (!namespace.isEmpty()) {
+        full = namespace + "_" + full;
+      }
+      String suffix = strippedSuffix();
+      if (suffix != null && full.endsWith(suffix)) {
+        full = full.substring(0, full.length() - suffix.length());
+      }
+      if (!unit.isEmpty() && !full.endsWith("_" + unit)) {
+        full = full + "_" + unit;
+      }
+      return full;
+    }
+
+    void validate() {
+      String family = familyName();
+      Names.checkMetricName(family);
+      if (!unit.isEmpty()) {
+        Names.checkUnit(family, unit);
+      }
+      Names.checkLabelNames(family, labelNames, reservedLabels());
+    }
+
+    /** Builds the metric without registering it. */
+    public abstract M build();
+
+    /** Builds the metric and registers it with the default registry. */
+    public M register() {
+      return register(CollectorRegistry.defaultRegistry());
+    }
+
+    /** Builds the metric and registers it with {@code registry}. */
+    public M register(CollectorRegistry registry) {
+      M m = build();
+      registry.register(m);
+      return m;
+    }
+  }
+}

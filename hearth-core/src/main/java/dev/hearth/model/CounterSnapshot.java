@@ -1,0 +1,46 @@
+package dev.hearth.model;
+
+import java.util.List;
+
+/** A counter family: monotonic totals, exposed as {@code <name>_total} and {@code <name>_created}. */
+public final class CounterSnapshot extends MetricSnapshot<CounterSnapshot.DataPoint> {
+
+  /** A counter family; {@code name} is without {@code _total}. */
+  public CounterSnapshot(String name, String help, String unit, List<DataPoint> dataPoints) {
+    super(name, help, unit, dataPoints);
+  }
+
+  @Override
+  public MetricType type() {
+    return MetricType.COUNTER;
+  }
+
+  @Override
+  void addSamples(DataPoint dp, List<Sample> out) {
+    out.add(sample(name() + "_total", dp.labels(), dp.value(), dp, dp.exemplar()));
+    addCreated(dp, out);
+  }
+
+  /** One counter series. */
+  public static final class DataPoint extends dev.hearth.model.DataPoint {
+    private final double value;
+    private final Exemplar exemplar;
+
+    /** A counter value; {@code exemplar} may be null; times may be {@link #NO_TIMESTAMP}. */
+    public DataPoint(Labels labels, double value, Exemplar exemplar, long createdMillis, long timestampMillis) {
+      super(labels, createdMillis, timestampMillis);
+      this.value = value;
+      this.exemplar = exemplar;
+    }
+
+    /** The total. */
+    public double value() {
+      return value;
+    }
+
+    /** The latest exemplar, or null. */
+    public Exemplar exemplar() {
+      return exemplar;
+    }
+  }
+}
