@@ -18,19 +18,20 @@ public final class Timer implements AutoCloseable {
   private final DoubleConsumer sink;
   private final long startNanos = System.nanoTime();
   private boolean done;
+  private double recorded;
 
   Timer(DoubleConsumer sink) {
     this.sink = sink;
   }
 
-  /** Records the elapsed seconds (the first call only) and returns them. */
+  /** Records the elapsed seconds and returns them; later calls return the recorded value. */
   public double observeDuration() {
-    double seconds = (System.nanoTime() - startNanos) / 1e9;
     if (!done) {
       done = true;
-      sink.accept(seconds);
+      recorded = (System.nanoTime() - startNanos) / 1e9;
+      sink.accept(recorded);
     }
-    return seconds;
+    return recorded;
   }
 
   /** Records the duration unless already recorded. */

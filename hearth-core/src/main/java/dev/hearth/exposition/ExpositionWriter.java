@@ -1,0 +1,408 @@
+package dev.hearth.exposition;
+
+import dev.hearth.internal.Doubles;
+import dev.hearth.model.CounterSnapshot;
+import dev.hearth.model.DataPoint;
+import dev.hearth.model.Exemplar;
+import dev.hearth.model.GaugeSnapshot;
+import dev.hearth.model.HistogramSnapshot;
+import dev.hearth.model.InfoSnapshot;
+import dev.hearth.model.Labels;
+import dev.hearth.model.MetricSnapshot;
+import dev.hearth.model.StateSetSnapshot;
+import dev.hearth.model.SummarySnapshot;
+import dev.hearth.model.UnknownSnapshot;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+
+/**
+ * Writes snapshots in one format through a {@link Utf8Sink}. Labels are written sorted by name,
+ * as Python prometheus_client does; the sort order of the last label set is cached, so series of
+ * one metric (which share their label names) are not re-sorted.
+ */
+final class ExpositionWriter {
+  private static final int BUFFER_SIZE = 32 * 1024;
+
+  private final Utf8Sink out;
+  private final boolean om;
+
+  // Sort-order cache: names of the last label set (compared by reference), the extra label name
+  // (le, quantile, the state set name or null) and the resulting order; index n is the extra label.
+  private String[] cachedNames = new String[8];
+  private int cachedSize = -1;
+  private String cachedExtra;
+  private int[] cachedOrder = new int[9];
+
+  // Formatted le/quantile values of the last data point, reused when the bounds are the same.
+  private double[] boundCache = new double[0];
+  private String[] boundStrings = new String[0];
+
+  private ExpositionWriter(OutputStream stream, ExpositionFormat format) {
+    this.out = new Utf8Sink(stream, BUFFER_SIZE);
+    this.om = format == ExpositionFormat.OPENMETRICS_1_0_0;
+  }
+
+  static void write(OutputStream stream, List<? extends MetricSnapshot<?>> snapshots,
+      ExpositionFormat format) throws IOException {
+    ExpositionWriter w = new ExpositionWriter(stream, format);
+    for (MetricSnapshot<?> s : snapshots) {
+      w.family(s);
+    }
+    if (w.om) {
+      w.out.text("# EOF\n");
+    }
+    w.out.flush();
+  }
+
+  private void family(MetricSnapshot<?> s) throws IOException {
+    switch (s.type()) {
+      case COUNTER:
+        counter((CounterSnapshot) s);
+        break;
+      case GAUGE:
+        gauge((GaugeSnapshot) s);
+        break;
+      case HISTOGRAM:
+        histogram((HistogramSnapshot) s);
+        break;
+      case SUMMARY:
+        summary((SummarySnapshot) s);
+        break;
+      case INFO:
+        info((InfoSnapshot) s);
+        break;
+      case STATESET:
+        stateSet((StateSetSnapshot) s);
+        break;
+      default:
+        unknown((UnknownSnapshot) s);
+        break;
+    }
+  }
+
+  // ---- families
+
+  private void counter(CounterSnapshot s) throws IOException {
+    String name = s.name();
+    header(s, om ? "" : "_total", "counter");
+    for (CounterSnapshot.DataPoint dp : s.dataPoints()) {
+      sample(name, "_total", dp.labels(), null, null, dp.value(), dp);
+      if (om) {
+        exemplar(dp.exemplar());
+        out.ascii('\n');
+        created(name, dp);
+      } else {
+        out.ascii('\n');
+      }
+    }
+    if (!om) {
+      createdFamily(s);
+    }
+  }
+
+  private void gauge(GaugeSnapshot s) throws IOException {
+    header(s, "", "gauge");
+    for (GaugeSnapshot.DataPoint dp : s.dataPoints()) {
+      sample(s.name(), "", dp.labels(), null, null, dp.value(), dp);
+      out.ascii('\n');
+    }
+  }
+
+  private void histogram(HistogramSnapshot s) throws IOException {
+    String name = s.name();
+    header(s, "", "histogram");
+    for (HistogramSnapshot.DataPoint dp : s.dataPoints()) {
+      int n = dp.bucketCount();
+      String[] le = bounds(n, dp, null);
+      for (int i = 0; i < n; i++) {
+        sample(name, "_bucket", dp.labels(), "le", le[i], dp.cumulativeCount(i), dp);
+        if (om) {
+          exemplar(dp.exemplar(i));
+        }
+        out.ascii('\n');
+      }
+      // OpenMetrics: a histogram with negative buckets MUST NOT have a sum; Python's parser also
+      // rejects a _count without a _sum, so both are left out.
+      if (!om || !(dp.upperBound(0) < 0)) {
+        sample(name, "_count", dp.labels(), null, null, dp.count(), dp);
+        out.ascii('\n');
+        sample(name, "_sum", dp.labels(), null, null, dp.sum(), dp);
+        out.ascii('\n');
+      }
+      if (om) {
+        created(name, dp);
+      }
+    }
+    if (!om) {
+      createdFamily(s);
+    }
+  }
+
+  private void summary(SummarySnapshot s) throws IOException {
+    String name = s.name();
+    header(s, "", "summary");
+    for (SummarySnapshot.DataPoint dp : s.dataPoints()) {
+      int n = dp.quantileCount();
+      String[] q = bounds(n, null, dp);
+      for (int i = 0; i < n; i++) {
+        sample(name, "", dp.labels(), "quantile", q[i], dp.quantileValue(i), dp);
+        out.ascii('\n');
+      }
+      sample(name, "_count", dp.labels(), null, null, dp.count(), dp);
+      out.ascii('\n');
+      sample(name, "_sum", dp.labels(), null, null, dp.sum(), dp);
+      out.ascii('\n');
+      if (om) {
+        created(name, dp);
+      }
+    }
+    if (!om) {
+      createdFamily(s);
+    }
+  }
+
+  private void info(InfoSnapshot s) throws IOException {
+    header(s, om ? "" : "_info", om ? "info" : "gauge");
+    for (InfoSnapshot.DataPoint dp : s.dataPoints()) {
+      sample(s.name(), "_info", dp.labels(), null, null, 1.0, dp);
+      out.ascii('\n');
+    }
+  }
+
+  private void stateSet(StateSetSnapshot s) throws IOException {
+    String name = s.name();
+    header(s, "", om ? "stateset" : "gauge");
+    for (StateSetSnapshot.DataPoint dp : s.dataPoints()) {
+      for (int i = 0; i < dp.size(); i++) {
+        sample(name, "", dp.labels(), name, dp.state(i), dp.enabled(i) ? 1.0 : 0.0, dp);
+        out.ascii('\n');
+      }
+    }
+  }
+
+  private void unknown(UnknownSnapshot s) throws IOException {
+    // Exemplars are only allowed on counters and histogram buckets, so they are not written here.
+    header(s, "", om ? "unknown" : "untyped");
+    for (UnknownSnapshot.DataPoint dp : s.dataPoints()) {
+      sample(s.name(), "", dp.labels(), null, null, dp.value(), dp);
+      out.ascii('\n');
+    }
+  }
+
+  // ---- lines
+
+  /** Text 0.0.4: HELP then TYPE. OpenMetrics: TYPE, UNIT (when set), HELP (when set). */
+  private void header(MetricSnapshot<?> s, String suffix, String type) throws IOException {
+    if (om) {
+      out.text("# TYPE ");
+      out.text(s.name());
+      out.ascii(' ');
+      out.text(type);
+      out.ascii('\n');
+      if (!s.unit().isEmpty()) {
+        out.text("# UNIT ");
+        out.text(s.name());
+        out.ascii(' ');
+        out.text(s.unit());
+        out.ascii('\n');
+      }
+      if (!s.help().isEmpty()) {
+        out.text("# HELP ");
+        out.text(s.name());
+        out.ascii(' ');
+        out.escaped(s.help(), Utf8Sink.ESCAPE_QUOTED);
+        out.ascii('\n');
+      }
+    } else {
+      out.text("# HELP ");
+      out.text(s.name());
+      out.text(suffix);
+      out.ascii(' ');
+      out.escaped(s.help(), Utf8Sink.ESCAPE_HELP);
+      out.text("\n# TYPE ");
+      out.text(s.name());
+      out.text(suffix);
+      out.ascii(' ');
+      out.text(type);
+      out.ascii('\n');
+    }
+  }
+
+  /** {@code name+suffix{labels} value [timestamp]}, without the newline. */
+  private void sample(String name, String suffix, Labels labels, String extraName,
+      String extraValue, double value, DataPoint dp) throws IOException {
+    out.text(name);
+    if (!suffix.isEmpty()) {
+      out.text(suffix);
+    }
+    labels(labels, extraName, extraValue);
+    out.ascii(' ');
+    out.number(value);
+    timestamp(dp.hasTimestamp(), dp.timestampMillis());
+  }
+
+  private void timestamp(boolean present, long millis) throws IOException {
+    if (present) {
+      out.ascii(' ');
+      if (om) {
+        out.seconds(millis);
+      } else {
+        out.decimal(millis);
+      }
+    }
+  }
+
+  /** OpenMetrics {@code _created} line of a data point that has one. */
+  private void created(String name, DataPoint dp) throws IOException {
+    if (dp.hasCreated()) {
+      out.text(name);
+      out.text("_created");
+      labels(dp.labels(), null, null);
+      out.ascii(' ');
+      out.seconds(dp.createdMillis());
+      timestamp(dp.hasTimestamp(), dp.timestampMillis());
+      out.ascii('\n');
+    }
+  }
+
+  /** Text 0.0.4: the separate {@code name_created} gauge family Python writes after a family. */
+  private void createdFamily(MetricSnapshot<?> s) throws IOException {
+    boolean any = false;
+    for (DataPoint dp : s.dataPoints()) {
+      if (dp.hasCreated()) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) {
+      return;
+    }
+    header(s, "_created", "gauge");
+    for (DataPoint dp : s.dataPoints()) {
+      if (dp.hasCreated()) {
+        sample(s.name(), "_created", dp.labels(), null, null, dp.createdMillis() / 1000.0, dp);
+        out.ascii('\n');
+      }
+    }
+  }
+
+  private void exemplar(Exemplar e) throws IOException {
+    if (e == null) {
+      return;
+    }
+    out.text(" # ");
+    Labels l = e.labels();
+    int n = l.size();
+    int[] order = new int[n];
+    sortOrder(l, n, null, order);
+    out.ascii('{');
+    for (int i = 0; i < n; i++) {
+      if (i > 0) {
+        out.ascii(',');
+      }
+      labelPair(l.name(order[i]), l.value(order[i]));
+    }
+    out.text("} ");
+    out.number(e.value());
+    if (e.hasTimestamp()) {
+      out.ascii(' ');
+      out.seconds(e.timestampMillis());
+    }
+  }
+
+  /** {@code {a="1",b="2"}} sorted by name, plus the extra label if any; nothing when empty. */
+  private void labels(Labels labels, String extraName, String extraValue) throws IOException {
+    int n = labels.size();
+    int total = extraName == null ? n : n + 1;
+    if (total == 0) {
+      return;
+    }
+    int[] order = cachedOrder(labels, n, extraName);
+    out.ascii('{');
+    for (int i = 0; i < total; i++) {
+      if (i > 0) {
+        out.ascii(',');
+      }
+      int k = order[i];
+      if (k == n) {
+        labelPair(extraName, extraValue);
+      } else {
+        labelPair(labels.name(k), labels.value(k));
+      }
+    }
+    out.ascii('}');
+  }
+
+  private void labelPair(String name, String value) throws IOException {
+    out.text(name);
+    out.ascii('=');
+    out.ascii('"');
+    out.escaped(value, Utf8Sink.ESCAPE_QUOTED);
+    out.ascii('"');
+  }
+
+  private int[] cachedOrder(Labels labels, int n, String extraName) {
+    if (n == cachedSize && extraName == cachedExtra) {
+      boolean same = true;
+      for (int i = 0; i < n; i++) {
+        if (labels.name(i) != cachedNames[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        return cachedOrder;
+      }
+    }
+    if (cachedNames.length < n) {
+      cachedNames = new String[n];
+      cachedOrder = new int[n + 1];
+    }
+    for (int i = 0; i < n; i++) {
+      cachedNames[i] = labels.name(i);
+    }
+    cachedSize = n;
+    cachedExtra = extraName;
+    sortOrder(labels, n, extraName, cachedOrder);
+    return cachedOrder;
+  }
+
+  /** Fills {@code order} with label indexes sorted by name; index {@code n} is the extra label. */
+  private static void sortOrder(Labels labels, int n, String extraName, int[] order) {
+    int total = extraName == null ? n : n + 1;
+    for (int i = 0; i < total; i++) {
+      order[i] = i;
+      // insertion sort: label sets are small and usually already sorted
+      int j = i;
+      while (j > 0 && nameOf(labels, n, extraName, order[j - 1])
+          .compareTo(nameOf(labels, n, extraName, order[j])) > 0) {
+        int t = order[j];
+        order[j] = order[j - 1];
+        order[j - 1] = t;
+        j--;
+      }
+    }
+  }
+
+  private static String nameOf(Labels labels, int n, String extraName, int k) {
+    return k == n ? extraName : labels.name(k);
+  }
+
+  /** The formatted {@code le} bounds of a histogram or quantiles of a summary, cached. */
+  private String[] bounds(int n, HistogramSnapshot.DataPoint h, SummarySnapshot.DataPoint s) {
+    if (boundStrings.length != n) {
+      boundStrings = new String[n];
+      boundCache = new double[n];
+    }
+    for (int i = 0; i < n; i++) {
+      double b = h != null ? h.upperBound(i) : s.quantile(i);
+      String cached = boundStrings[i];
+      if (cached == null || Double.doubleToLongBits(boundCache[i]) != Double.doubleToLongBits(b)) {
+        boundCache[i] = b;
+        boundStrings[i] = Doubles.format(b);
+      }
+    }
+    return boundStrings;
+  }
+}
