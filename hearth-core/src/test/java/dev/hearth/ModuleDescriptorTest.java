@@ -1,0 +1,29 @@
+package dev.hearth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** hearth-core's module descriptor: only public API packages exported, nothing but java.base required. */
+class ModuleDescriptorTest {
+  @Test
+  void exportsOnlyPublicApiAndRequiresOnlyJavaBase() throws Exception {
+    ModuleDescriptor d;
+    Path classes = Path.of(Counter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    try (InputStream in = Files.newInputStream(classes.resolve("module-info.class"))) {
+      d = ModuleDescriptor.read(in);
+    }
+    assertThat(d.name()).isEqualTo("dev.hearth.core");
+    assertThat(d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()))
+        .containsExactlyInAnyOrder("dev.hearth", "dev.hearth.model", "dev.hearth.exposition", "dev.hearth.spi");
+    assertThat(d.exports()).allSatisfy(e -> assertThat(e.isQualified()).isFalse());
+    assertThat(d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()))
+        .containsExactly("java.base");
+    assertThat(classes.resolve("dev/hearth/internal")).isDirectory(); // exists, yet not exported
+  }
+}
