@@ -40,8 +40,14 @@ if [ "${SKIP_HEAP:-0}" != 1 ]; then
   done
 fi
 
+if [ ! -s "$OUT/jmh-result.json" ]; then
+  echo "no $OUT/jmh-result.json: no table"
+  exit 0
+fi
 heap_arg=()
-[ -s "$OUT/heap-results.txt" ] && heap_arg=("$OUT/heap-results.txt")
+if [ -s "$OUT/heap-results.txt" ]; then
+  heap_arg=("$OUT/heap-results.txt")
+fi
 java -cp "$JAR" dev.hearth.benchmarks.ResultsTable "$OUT/jmh-result.json" "${heap_arg[@]}" \
   > "$OUT/results.md"
 echo

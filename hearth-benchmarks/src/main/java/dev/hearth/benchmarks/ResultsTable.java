@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -66,8 +67,15 @@ public final class ResultsTable {
     }
     StringBuilder md = new StringBuilder();
     List<Row> rows = parse(Files.readString(Path.of(args[0]), StandardCharsets.UTF_8));
+    List<String> caseOrder = new ArrayList<>(CASES.values());
+    List<String> libraryOrder = new ArrayList<>(LIBRARIES.keySet());
+    rows.sort(Comparator.<Row>comparingInt(r -> rank(caseOrder, r.caseName))
+        .thenComparing(r -> r.params)
+        .thenComparingInt(r -> r.threads)
+        .thenComparingInt(r -> rank(libraryOrder, r.library))
+        .thenComparing(r -> r.call));
     md.append("| Case | Library (call) | Threads | Params | Score | Error (99.9%) | Unit | B/op"
-        + " | vs client_java |\n");
+        + " | vs client_java (>1 = faster) |\n");
     md.append("|---|---|---:|---|---:|---:|---|---:|---:|\n");
     for (Row r : rows) {
       Row cj = null;
@@ -86,7 +94,7 @@ public final class ResultsTable {
           .append(" | ").append(num(r.score))
           .append(" | ").append(Double.isNaN(r.error) ? "" : "± " + num(r.error))
           .append(" | ").append(r.unit)
-          .append(" | ").append(r.bytesPerOp == null ? "" : num(r.bytesPerOp))
+          .append(" | ").append(r.bytesPerOp == null ? "" : r.bytesPerOp < 0.5 ? "0" : num(r.bytesPerOp))
           .append(" | ").append(ratio)
           .append(" |\n");
     }
@@ -94,6 +102,11 @@ public final class ResultsTable {
       md.append('\n').append(heapTable(Files.readAllLines(Path.of(args[1]))));
     }
     System.out.print(md);
+  }
+
+  private static int rank(List<String> order, String key) {
+    int i = order.indexOf(key);
+    return i < 0 ? order.size() : i;
   }
 
   /** Which client_java row a row is compared with: the default writer for scrapes. */
@@ -142,7 +155,7 @@ public final class ResultsTable {
     }
     StringBuilder md = new StringBuilder();
     md.append("| 5. retained heap per labeled counter series | Series | Bytes/series"
-        + " | vs client_java |\n|---|---:|---:|---:|\n");
+        + " | vs client_java (>1 = smaller) |\n|---|---:|---:|---:|\n");
     double[] cj = byLib.get("clientJava");
     for (Map.Entry<String, double[]> e : byLib.entrySet()) {
       double[] v = e.getValue();

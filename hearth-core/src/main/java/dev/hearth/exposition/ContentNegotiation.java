@@ -76,6 +76,9 @@ public final class ContentNegotiation {
     int q = 0; // thousandths
 
     void offer(int spec, int rangeQ) {
+      if (spec == NONE) {
+        return;
+      }
       if (spec > specificity || (spec == specificity && rangeQ > q)) {
         specificity = spec;
         q = rangeQ;

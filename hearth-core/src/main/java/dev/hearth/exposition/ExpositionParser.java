@@ -32,8 +32,9 @@ import java.util.Objects;
  * {@code # TYPE x_created gauge} family stays a separate gauge, as do {@code x_info} gauges; the
  * types are {@code counter, gauge, histogram, summary, untyped}. Blanks and tabs may separate
  * tokens, label lists may end with a comma, other {@code #} comments and blank lines are skipped,
- * a CR before the LF is ignored, unknown escapes such as {@code \x} are kept as written, and
- * timestamps are milliseconds. Buckets may come in any order; a missing {@code +Inf} bucket is
+ * a CR ending a sample or TYPE line is ignored, unknown escapes such as {@code \x} are kept as
+ * written, the HELP text is everything after the one blank following the name (so it round-trips
+ * exactly), and timestamps are milliseconds. Buckets may come in any order; a missing {@code +Inf} bucket is
  * taken from {@code _count}, and when both are present the buckets win.
  *
  * <p><b>OpenMetrics 1.0.0</b> is parsed strictly to the specification's grammar and to Python

@@ -14,6 +14,7 @@ import dev.hearth.model.SummarySnapshot;
 import dev.hearth.model.UnknownSnapshot;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -33,6 +34,15 @@ final class ExpositionWriter {
   private int cachedSize = -1;
   private String cachedExtra;
   private int[] cachedOrder = new int[9];
+  private byte[][] cachedPrefixes = new byte[9][];
+
+  // Encoded sample names (name + suffix), looked up by identity: a family's name and the suffix
+  // constants are the same instances on every line.
+  private final String[] nameCacheNames = new String[8];
+  private final String[] nameCacheSuffixes = new String[8];
+  private final byte[][] nameCacheBytes = new byte[8][];
+  private int nameCacheSize;
+  private int nameCacheNext;
 
   // Formatted le/quantile values of the last data point, reused when the bounds are the same.
   private double[] boundCache = new double[0];
@@ -232,10 +242,7 @@ final class ExpositionWriter {
   /** {@code name+suffix{labels} value [timestamp]}, without the newline. */
   private void sample(String name, String suffix, Labels labels, String extraName,
       String extraValue, double value, DataPoint dp) throws IOException {
-    out.text(name);
-    if (!suffix.isEmpty()) {
-      out.text(suffix);
-    }
+    out.bytes(sampleName(name, suffix));
     labels(labels, extraName, extraValue);
     out.ascii(' ');
     out.number(value);
@@ -256,8 +263,7 @@ final class ExpositionWriter {
   /** OpenMetrics {@code _created} line of a data point that has one. */
   private void created(String name, DataPoint dp) throws IOException {
     if (dp.hasCreated()) {
-      out.text(name);
-      out.text("_created");
+      out.bytes(sampleName(name, "_created"));
       labels(dp.labels(), null, null);
       out.ascii(' ');
       out.seconds(dp.createdMillis());
@@ -311,6 +317,20 @@ final class ExpositionWriter {
     }
   }
 
+  /** The UTF-8 bytes of {@code name + suffix}, cached per name and suffix. */
+  private byte[] sampleName(String name, String suffix) {
+    for (int i = 0; i < nameCacheSize; i++) {
+      if (nameCacheNames[i] == name && nameCacheSuffixes[i] == suffix) {
+        return nameCacheBytes[i];
+      }
+    }
+    int slot = nameCacheSize < nameCacheNames.length ? nameCacheSize++ : nameCacheNext++ % 8;
+    nameCacheNames[slot] = name;
+    nameCacheSuffixes[slot] = suffix;
+    nameCacheBytes[slot] = (name + suffix).getBytes(StandardCharsets.UTF_8);
+    return nameCacheBytes[slot];
+  }
+
   /** {@code {a="1",b="2"}} sorted by name, plus the extra label if any; nothing when empty. */
   private void labels(Labels labels, String extraName, String extraValue) throws IOException {
     int n = labels.size();
@@ -319,17 +339,12 @@ final class ExpositionWriter {
       return;
     }
     int[] order = cachedOrder(labels, n, extraName);
-    out.ascii('{');
+    byte[][] prefixes = cachedPrefixes;
     for (int i = 0; i < total; i++) {
-      if (i > 0) {
-        out.ascii(',');
-      }
+      out.bytes(prefixes[i]); // {name=" or ,name="
       int k = order[i];
-      if (k == n) {
-        labelPair(extraName, extraValue);
-      } else {
-        labelPair(labels.name(k), labels.value(k));
-      }
+      out.escaped(k == n ? extraValue : labels.value(k), Utf8Sink.ESCAPE_QUOTED);
+      out.ascii('"');
     }
     out.ascii('}');
   }
@@ -342,13 +357,21 @@ final class ExpositionWriter {
     out.ascii('"');
   }
 
+  /**
+   * The sorted order of these labels (plus the extra one), and in {@link #cachedPrefixes} the
+   * encoded {@code {name="} / {@code ,name="} of each position; reused while the names stay.
+   */
   private int[] cachedOrder(Labels labels, int n, String extraName) {
-    if (n == cachedSize && extraName == cachedExtra) {
+    if (n == cachedSize && (extraName == null ? cachedExtra == null : extraName.equals(cachedExtra))) {
       boolean same = true;
       for (int i = 0; i < n; i++) {
-        if (labels.name(i) != cachedNames[i]) {
-          same = false;
-          break;
+        String name = labels.name(i);
+        if (name != cachedNames[i]) {
+          if (!name.equals(cachedNames[i])) {
+            same = false;
+            break;
+          }
+          cachedNames[i] = name; // same name, other instance: remember it for the fast check
         }
       }
       if (same) {
@@ -358,6 +381,7 @@ final class ExpositionWriter {
     if (cachedNames.length < n) {
       cachedNames = new String[n];
       cachedOrder = new int[n + 1];
+      cachedPrefixes = new byte[n + 1][];
     }
     for (int i = 0; i < n; i++) {
       cachedNames[i] = labels.name(i);
@@ -365,6 +389,11 @@ final class ExpositionWriter {
     cachedSize = n;
     cachedExtra = extraName;
     sortOrder(labels, n, extraName, cachedOrder);
+    int total = extraName == null ? n : n + 1;
+    for (int i = 0; i < total; i++) {
+      String name = nameOf(labels, n, extraName, cachedOrder[i]);
+      cachedPrefixes[i] = ((i == 0 ? "{" : ",") + name + "=\"").getBytes(StandardCharsets.UTF_8);
+    }
     return cachedOrder;
   }
 

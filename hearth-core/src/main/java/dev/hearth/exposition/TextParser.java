@@ -129,7 +129,7 @@ final class TextParser {
     requireBlank("after metric name");
     skipBlanks();
     int t = pos;
-    while (pos < end && !isBlank(s.charAt(pos))) {
+    while (pos < end && !isBlank(s.charAt(pos)) && s.charAt(pos) != '\r') {
       pos++;
     }
     String type = s.substring(t, pos).toLowerCase(java.util.Locale.ROOT);
@@ -270,6 +270,9 @@ final class TextParser {
     }
     // Python accepts any float here; so do we, rounded to whole milliseconds.
     double d = number(from, to, "timestamp");
+    if (Double.isNaN(d) || Double.isInfinite(d)) {
+      throw error("invalid timestamp '" + shorten(s.substring(from, to)) + "'");
+    }
     if (!(Math.abs(d) < 9.2e18)) {
       throw error("timestamp '" + shorten(s.substring(from, to)) + "' is out of range");
     }
@@ -544,6 +547,9 @@ final class TextParser {
 
   private long secondsTimestamp(int from, int to) {
     double d = number(from, to, "timestamp");
+    if (Double.isNaN(d) || Double.isInfinite(d)) {
+      throw error("invalid timestamp '" + shorten(s.substring(from, to)) + "'");
+    }
     if (!(Math.abs(d) < 9.2e15)) {
       throw error("timestamp '" + shorten(s.substring(from, to)) + "' is out of range");
     }

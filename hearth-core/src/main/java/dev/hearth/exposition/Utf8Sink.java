@@ -73,7 +73,33 @@ final class Utf8Sink {
     int len = s.length();
     byte[] b = buf;
     int p = pos;
-    for (int i = 0; i < len; i++) {
+    if (b.length - p >= 3 * len) {
+      // fast path: room for the worst case (3 bytes per char, 2 per escaped char), ASCII inline
+      int i = 0;
+      for (; i < len; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x80 || c == '\\' || c == '\n' || c == '"') {
+          break;
+        }
+        b[p++] = (byte) c;
+      }
+      if (i == len) {
+        pos = p;
+        return;
+      }
+      pos = p;
+      escapedSlow(s, i, mode);
+      return;
+    }
+    pos = p;
+    escapedSlow(s, 0, mode);
+  }
+
+  private void escapedSlow(String s, int from, int mode) throws IOException {
+    int len = s.length();
+    byte[] b = buf;
+    int p = pos;
+    for (int i = from; i < len; i++) {
       if (b.length - p < 4) {
         pos = p;
         drain();
@@ -115,6 +141,20 @@ final class Utf8Sink {
       }
     }
     pos = p;
+  }
+
+  /** Raw bytes (pre-encoded names and label prefixes). */
+  void bytes(byte[] bytes) throws IOException {
+    int n = bytes.length;
+    if (buf.length - pos < n) {
+      drain();
+      if (n > buf.length) {
+        out.write(bytes);
+        return;
+      }
+    }
+    System.arraycopy(bytes, 0, buf, pos, n);
+    pos += n;
   }
 
   /** A long in decimal. */

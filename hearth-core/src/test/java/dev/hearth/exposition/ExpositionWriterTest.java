@@ -107,6 +107,18 @@ class ExpositionWriterTest {
   }
 
   @Test
+  void valuesLargerThanTheBufferRoundTrip() {
+    String big = "a\\\"ü😀\n,}".repeat(20_000);
+    List<MetricSnapshot<?>> families = List.of(new GaugeSnapshot("g", big, "", List.of(
+        new GaugeSnapshot.DataPoint(Labels.of("v", big, "w", "x"), 1, NO_TS))));
+    for (ExpositionFormat format : ExpositionFormat.values()) {
+      String written = Snapshots.write(families, format);
+      assertThat(Snapshots.canonical(ExpositionParser.parse(written, format)))
+          .isEqualTo(Snapshots.canonical(families));
+    }
+  }
+
+  @Test
   void unpairedSurrogatesBecomeQuestionMarks() {
     List<MetricSnapshot<?>> families = List.of(new GaugeSnapshot("g", "", "", List.of(
         new GaugeSnapshot.DataPoint(Labels.of("v", "a\ud800b\udc00"), 1, NO_TS))));

@@ -507,9 +507,11 @@ final class Snapshots {
   }
 
   private static Arbitrary<MetricSnapshot<?>> info(int index, Profile p) {
-    return Combinators.combine(familyName(index), unicode(20), series(Set.of(), 8))
-        .as((name, help, series) -> points(series, l -> timestamp(p)
-            .map(ts -> new InfoSnapshot.DataPoint(l, ts)))
+    // Python's OpenMetrics parser treats all info series as one group and so rejects a family
+    // where some series have a timestamp and others do not: give them all the same one there.
+    return Combinators.combine(familyName(index), unicode(20), series(Set.of(), 8), timestamp(p))
+        .as((name, help, series, shared) -> points(series, l -> timestamp(p)
+            .map(ts -> new InfoSnapshot.DataPoint(l, p == Profile.PYTHON ? shared : ts)))
             .<MetricSnapshot<?>>map(dps -> new InfoSnapshot(name, help, dps)))
         .flatMap(a -> a);
   }

@@ -27,8 +27,25 @@ public final class Peers {
 
   private Peers() {}
 
+  /** The skip message when Python prometheus_client is missing. */
+  public static final String NO_PYTHON =
+      "skipped: python3 with prometheus_client not installed (apt-get install python3-prometheus-client)";
+  /** The skip message when promtool is missing. */
+  public static final String NO_PROMTOOL =
+      "skipped: promtool not installed (apt-get install prometheus)";
+
   /** Skips (or fails, with {@code hearth.requirePeers=true}) unless Python prometheus_client works. */
-  public static synchronized void requirePython() {
+  public static void requirePython() {
+    require(hasPython(), NO_PYTHON);
+  }
+
+  /** Skips (or fails, with {@code hearth.requirePeers=true}) unless {@code promtool} works. */
+  public static void requirePromtool() {
+    require(hasPromtool(), NO_PROMTOOL);
+  }
+
+  /** True when a python3 that can import prometheus_client is installed (checked once). */
+  public static synchronized boolean hasPython() {
     if (pythonFound == null) {
       pythonFound = false;
       // A python3 earlier on the PATH (pyenv, venv) may lack the Debian package; try the system one.
@@ -40,16 +57,20 @@ public final class Peers {
         }
       }
     }
-    require(pythonFound,
-        "skipped: python3 with prometheus_client not installed (apt-get install python3-prometheus-client)");
+    return pythonFound;
   }
 
-  /** Skips (or fails, with {@code hearth.requirePeers=true}) unless {@code promtool} works. */
-  public static synchronized void requirePromtool() {
+  /** True when {@code promtool --version} works (checked once). */
+  public static synchronized boolean hasPromtool() {
     if (promtoolFound == null) {
       promtoolFound = succeeds(List.of("promtool", "--version"));
     }
-    require(promtoolFound, "skipped: promtool not installed (apt-get install prometheus)");
+    return promtoolFound;
+  }
+
+  /** True when missing peers must fail tests instead of skipping them ({@code hearth.requirePeers}). */
+  public static boolean peersRequired() {
+    return Boolean.getBoolean("hearth.requirePeers");
   }
 
   /** The python3 executable that can import prometheus_client; call {@link #requirePython()} first. */
@@ -136,7 +157,7 @@ public final class Peers {
     if (present) {
       return;
     }
-    if (Boolean.getBoolean("hearth.requirePeers")) {
+    if (peersRequired()) {
       Assertions.fail(message + " (hearth.requirePeers=true)");
     }
     Assumptions.abort(message);
