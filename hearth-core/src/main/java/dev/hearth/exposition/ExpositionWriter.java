@@ -287,7 +287,11 @@ final class ExpositionWriter {
     header(s, "_created", "gauge");
     for (DataPoint dp : s.dataPoints()) {
       if (dp.hasCreated()) {
-        sample(s.name(), "_created", dp.labels(), null, null, dp.createdMillis() / 1000.0, dp);
+        out.bytes(sampleName(s.name(), "_created"));
+        labels(dp.labels(), null, null);
+        out.ascii(' ');
+        out.secondsAsDouble(dp.createdMillis());
+        timestamp(dp.hasTimestamp(), dp.timestampMillis());
         out.ascii('\n');
       }
     }

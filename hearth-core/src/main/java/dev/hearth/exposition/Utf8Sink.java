@@ -257,4 +257,47 @@ final class Utf8Sink {
     buf[pos++] = DIGIT_PAIRS[2 * (frac % 100)];
     buf[pos++] = DIGIT_PAIRS[2 * (frac % 100) + 1];
   }
+
+  /**
+   * Epoch milliseconds as seconds, formatted exactly as {@link #number(double)} would format
+   * {@code millis / 1000.0} (Python's floatToGoString: {@code 1.700000000123e+09}), without
+   * allocating. The shortest decimal of {@code millis / 1000.0} is the digits of {@code millis}:
+   * no shorter decimal lies within half an ulp of it.
+   */
+  void secondsAsDouble(long millis) throws IOException {
+    if (millis <= 0 || millis % 1000 == 0 || millis >= (1L << 53)) {
+      number(millis / 1000.0);
+      return;
+    }
+    long seconds = millis / 1000;
+    long digitsValue = millis;
+    int fracDigits = 3;
+    while (digitsValue % 10 == 0) {
+      digitsValue /= 10;
+      fracDigits--;
+    }
+    int intDigits = seconds == 0 ? 1 : digitCount(seconds);
+    ensure(40);
+    if (seconds >= 1_000_000) {
+      // d.ddd...e+0X, the exponent written after "e+0" as Python does
+      int start = pos;
+      decimal(digitsValue);
+      System.arraycopy(buf, start + 1, buf, start + 2, pos - start - 1);
+      buf[start + 1] = '.';
+      pos++;
+      buf[pos++] = 'e';
+      buf[pos++] = '+';
+      buf[pos++] = '0';
+      decimal(intDigits - 1);
+    } else {
+      decimal(seconds);
+      buf[pos++] = '.';
+      long frac = millis % 1000;
+      int div = 100;
+      for (int i = 0; i < fracDigits; i++) {
+        buf[pos++] = (byte) ('0' + (frac / div) % 10);
+        div /= 10;
+      }
+    }
+  }
 }

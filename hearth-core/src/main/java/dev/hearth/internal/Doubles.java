@@ -1,5 +1,9 @@
 package dev.hearth.internal;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+
 /**
  * Float formatting for the exposition formats, identical to Python prometheus_client's
  * {@code floatToGoString}: {@code +Inf}, {@code -Inf}, {@code NaN}; otherwise Python's shortest
@@ -54,29 +58,32 @@ public final class Doubles {
 
   /** Appends Python's {@code repr(d)} of a finite double. */
   static void appendPythonRepr(double d, StringBuilder out) {
-    // Java's Double.toString gives a round-tripping digit string; re-render it the way Python
-    // does: plain notation for exponents in [-4, 16), else d.ddde[+-]XX.
+    // Java's Double.toString round-trips; re-render its digits the way Python does: plain
+    // notation for exponents in [-4, 16), else d.ddde[+-]XX.
     String j = Double.toString(Math.abs(d));
-    String digits;
-    int exp; // decimal exponent of the first digit
     int e = j.indexOf('E');
     String mant = e < 0 ? j : j.substring(0, e);
     int dot = mant.indexOf('.');
     String intPart = mant.substring(0, dot);
-    String frac = mant.substring(dot + 1);
+    String all = intPart + mant.substring(dot + 1);
     int baseExp = e < 0 ? 0 : Integer.parseInt(j.substring(e + 1));
-    String all = intPart + frac;
     int firstNonZero = 0;
     while (firstNonZero < all.length() - 1 && all.charAt(firstNonZero) == '0') {
       firstNonZero++;
     }
-    exp = baseExp + intPart.length() - 1 - firstNonZero;
-    digits = all.substring(firstNonZero);
+    int exp = baseExp + intPart.length() - 1 - firstNonZero; // decimal exponent of the first digit
+    String digits = all.substring(firstNonZero);
     int end = digits.length();
     while (end > 1 && digits.charAt(end - 1) == '0') {
       end--;
     }
     digits = digits.substring(0, end);
+    if (digits.length() >= 16 || Math.abs(d) < Double.MIN_NORMAL) {
+      // Java 17 is sometimes not shortest here (2^55, 1e23, 4.9e-324); Python always is.
+      BigDecimal shortest = shortest(Math.abs(d));
+      digits = shortest.unscaledValue().toString();
+      exp = digits.length() - 1 - shortest.scale();
+    }
     if (d < 0) {
       out.append('-');
     }
@@ -106,5 +113,36 @@ public final class Doubles {
     } else {
       out.append(digits, 0, exp + 1).append('.').append(digits, exp + 1, digits.length());
     }
+  }
+
+  /**
+   * The shortest decimal that parses back to {@code v} (finite, non-negative), the nearest one
+   * when several have that length, as Python's {@code repr} and Java 19+'s {@code Double.toString}
+   * choose. Java 17's {@code Double.toString} round-trips but is sometimes a digit or two longer
+   * ({@code 2^55}, {@code 1e23}); its digits are shortened while a rounding still round-trips.
+   */
+  static BigDecimal shortest(double v) {
+    BigDecimal java = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+    BigDecimal best = java;
+    BigDecimal exact = new BigDecimal(v);
+    for (int p = java.precision() - 1; p >= 1; p--) {
+      // the p-digit decimals either side of Java's digits: if any p-digit decimal round-trips,
+      // one of these two does, since the round-trip interval is convex and contains Java's
+      BigDecimal down = java.round(new MathContext(p, RoundingMode.FLOOR));
+      BigDecimal up = java.round(new MathContext(p, RoundingMode.CEILING));
+      boolean downOk = Double.parseDouble(down.toString()) == v;
+      boolean upOk = Double.parseDouble(up.toString()) == v;
+      if (downOk && upOk) {
+        best = exact.subtract(down).abs().compareTo(up.subtract(exact).abs()) <= 0 ? down : up;
+      } else if (downOk) {
+        best = down;
+      } else if (upOk) {
+        best = up;
+      } else {
+        break;
+      }
+      best = best.stripTrailingZeros();
+    }
+    return best;
   }
 }

@@ -11,6 +11,7 @@ import dev.hearth.model.CounterSnapshot;
 import dev.hearth.model.GaugeSnapshot;
 import dev.hearth.model.Labels;
 import dev.hearth.model.MetricSnapshot;
+import dev.hearth.testing.RandomCases;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,11 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ExpositionWriterTest {
@@ -148,24 +145,35 @@ class ExpositionWriterTest {
   }
 
   /** The allocation-free number path must write exactly what {@link Doubles#format} does. */
-  @Property(tries = 2000)
-  void numbersAreFormattedAsDoublesFormat(@ForAll("numbers") double d) {
-    List<MetricSnapshot<?>> families = List.of(new GaugeSnapshot("g", "", "", List.of(
-        new GaugeSnapshot.DataPoint(Labels.EMPTY, d, NO_TS))));
-    assertThat(Snapshots.write(families, OPENMETRICS_1_0_0))
-        .isEqualTo("# TYPE g gauge\ng " + Doubles.format(d) + "\n# EOF\n");
+  @Test
+  void numbersAreFormattedAsDoublesFormat() {
+    RandomCases.check(2000, r -> {
+      double d = number(r);
+      List<MetricSnapshot<?>> families = List.of(new GaugeSnapshot("g", "", "", List.of(
+          new GaugeSnapshot.DataPoint(Labels.EMPTY, d, NO_TS))));
+      assertThat(Snapshots.write(families, OPENMETRICS_1_0_0))
+          .as("writing %s (bits %x)", d, Double.doubleToRawLongBits(d))
+          .isEqualTo("# TYPE g gauge\ng " + Doubles.format(d) + "\n# EOF\n");
+    });
   }
 
-  @Provide
-  Arbitrary<Double> numbers() {
-    return Arbitraries.oneOf(
-        Snapshots.value(Snapshots.Profile.ANY),
-        Arbitraries.longs().between(-(1L << 54), 1L << 54).map(l -> (double) l),
-        Arbitraries.integers().between(0, 40).map(e -> Math.pow(10, e)),
-        Arbitraries.integers().between(0, 40).map(e -> -Math.pow(10, e)),
-        Arbitraries.integers().between(0, 60).map(e -> Math.scalb(1.0, e) + 1),
-        Arbitraries.of(999_999.0, 1_000_000.0, 1_000_001.0, 9007199254740991.0,
-            9007199254740992.0, -9007199254740991.0, 1e15 + 1, 123456789.0, 100000000000000.0));
+  /** Sample values, integers around 2^53, powers of ten and of two (plus one), format boundaries. */
+  private static double number(Random r) {
+    switch (r.nextInt(6)) {
+      case 0:
+        return Snapshots.value(r, Snapshots.Profile.ANY);
+      case 1:
+        return RandomCases.between(r, -(1L << 54), 1L << 54);
+      case 2:
+        return Math.pow(10, RandomCases.between(r, 0, 40));
+      case 3:
+        return -Math.pow(10, RandomCases.between(r, 0, 40));
+      case 4:
+        return Math.scalb(1.0, RandomCases.between(r, 0, 60)) + 1;
+      default:
+        return RandomCases.pick(r, 999_999.0, 1_000_000.0, 1_000_001.0, 9007199254740991.0,
+            9007199254740992.0, -9007199254740991.0, 1e15 + 1, 123456789.0, 100000000000000.0);
+    }
   }
 
   @Test

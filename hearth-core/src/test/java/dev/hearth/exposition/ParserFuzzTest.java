@@ -5,6 +5,7 @@ import static dev.hearth.exposition.ExpositionFormat.PROMETHEUS_TEXT_0_0_4;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.hearth.model.MetricSnapshot;
+import dev.hearth.testing.RandomCases;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,14 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.Size;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,21 +53,39 @@ class ParserFuzzTest {
     });
   }
 
-  @Property(tries = 500)
-  void randomBytes(@ForAll @Size(max = 400) byte[] bytes) {
-    parseOrReject(bytes);
+  /** Runs {@code check}, naming {@code input} if it fails. */
+  private static void describingInput(Object input, Runnable check) {
+    try {
+      check.run();
+    } catch (AssertionError | RuntimeException | StackOverflowError e) {
+      throw new AssertionError(e.getMessage() + "\ninput: " + input, e);
+    }
   }
 
-  @Property(tries = 500)
-  void randomText(@ForAll("exposition-ish text") String text) {
-    parseOrReject(text);
+  @Test
+  void randomBytes() {
+    RandomCases.check(500, r -> {
+      byte[] bytes = bytes(r, 400);
+      describingInput(Arrays.toString(bytes), () -> parseOrReject(bytes));
+    });
   }
 
-  @Property(tries = 500)
-  void mutatedExpositions(@ForAll("mutations") Mutation m) {
-    byte[] original = m.source.getBytes(StandardCharsets.UTF_8);
-    byte[] mutated = m.apply(original);
-    parseOrReject(mutated);
+  @Test
+  void randomText() {
+    RandomCases.check(500, r -> {
+      String text = text(r);
+      describingInput(text, () -> parseOrReject(text));
+    });
+  }
+
+  @Test
+  void mutatedExpositions() {
+    RandomCases.check(500, r -> {
+      Mutation m = mutation(r);
+      byte[] original = m.source.getBytes(StandardCharsets.UTF_8);
+      byte[] mutated = m.apply(original);
+      describingInput(m, () -> parseOrReject(mutated));
+    });
   }
 
   @Test
@@ -101,15 +113,40 @@ class ParserFuzzTest {
     }
   }
 
-  @Provide("exposition-ish text")
-  Arbitrary<String> text() {
-    Arbitrary<String> token = Arbitraries.of("# ", "HELP ", "TYPE ", "UNIT ", "EOF", "counter",
-        "histogram", "summary", "stateset", "info", "gauge", "unknown", "untyped", "x", "x_total",
-        "x_bucket", "x_count", "x_sum", "x_created", "x_info", "{", "}", "=", "\"", ",", "\\",
-        "le", "quantile", " ", "\t", "\n", "\r", "1", "-1.5e3", "+Inf", "NaN", ".", "# {",
-        "1700000000.5");
-    Arbitrary<String> chunk = Arbitraries.oneOf(token, Snapshots.unicode(3));
-    return chunk.list().ofMaxSize(60).map(l -> String.join("", l));
+  // ---------------------------------------------------------------- generators
+
+  private static final List<String> TOKENS = List.of("# ", "HELP ", "TYPE ", "UNIT ", "EOF",
+      "counter", "histogram", "summary", "stateset", "info", "gauge", "unknown", "untyped", "x",
+      "x_total", "x_bucket", "x_count", "x_sum", "x_created", "x_info", "{", "}", "=", "\"", ",",
+      "\\", "le", "quantile", " ", "\t", "\n", "\r", "1", "-1.5e3", "+Inf", "NaN", ".", "# {",
+      "1700000000.5");
+
+  /** Valid expositions written by other code: the golden files and Python's output. */
+  private static final List<String> SOURCES = List.of(
+      ExpositionWriterTest.resource("golden/all-types.txt"),
+      ExpositionWriterTest.resource("golden/all-types.om.txt"),
+      ExpositionWriterTest.resource("python/python-0.0.4.txt"),
+      ExpositionWriterTest.resource("python/python-openmetrics.txt"));
+
+  /** Bytes that mean something in an exposition. */
+  private static final byte[] SYNTAX_BYTES =
+      "{}=\",\\# \n\t.e+-_0123456789".getBytes(StandardCharsets.US_ASCII);
+
+  /** Up to {@code maxLength} arbitrary bytes. */
+  private static byte[] bytes(Random r, int maxLength) {
+    byte[] bytes = new byte[r.nextInt(maxLength + 1)];
+    r.nextBytes(bytes);
+    return bytes;
+  }
+
+  /** Up to 60 chunks, each a token of the formats or a little Unicode. */
+  private static String text(Random r) {
+    int n = r.nextInt(61);
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append(r.nextBoolean() ? RandomCases.pick(r, TOKENS) : Snapshots.unicode(r, 3));
+    }
+    return sb.toString();
   }
 
   /** A valid exposition and one byte-level change to it. */
@@ -162,22 +199,23 @@ class ParserFuzzTest {
     }
   }
 
-  @Provide
-  Arbitrary<Mutation> mutations() {
-    Arbitrary<String> source = Arbitraries.frequencyOf(
-        Tuple.of(2, Arbitraries.of(ExpositionWriterTest.resource("golden/all-types.txt"),
-            ExpositionWriterTest.resource("golden/all-types.om.txt"),
-            ExpositionWriterTest.resource("python/python-0.0.4.txt"),
-            ExpositionWriterTest.resource("python/python-openmetrics.txt"))),
-        Tuple.of(1, Snapshots.expositions(Snapshots.Profile.ANY).flatMap(
-            (List<MetricSnapshot<?>> f) -> Arbitraries.of(
-                Snapshots.write(f, PROMETHEUS_TEXT_0_0_4),
-                Snapshots.write(f, OPENMETRICS_1_0_0)))));
-    Arbitrary<Byte> value = Arbitraries.oneOf(
-        Arbitraries.bytes(),
-        Arbitraries.of("{}=\",\\# \n\t.e+-_0123456789".chars().mapToObj(c -> (byte) c)
-            .toArray(Byte[]::new)));
-    return Combinators.combine(source, Arbitraries.integers().between(0, 3),
-        Arbitraries.doubles().between(0, 1), value).as(Mutation::new);
+  /**
+   * A valid exposition (two times in three a fixed one, else a random one written in either
+   * format) and a change of a random kind, place and byte.
+   */
+  private static Mutation mutation(Random r) {
+    String source;
+    if (RandomCases.weighted(r, 2, 1) == 0) {
+      source = RandomCases.pick(r, SOURCES);
+    } else {
+      List<MetricSnapshot<?>> families = Snapshots.exposition(r, Snapshots.Profile.ANY);
+      source = Snapshots.write(families, r.nextBoolean() ? PROMETHEUS_TEXT_0_0_4
+          : OPENMETRICS_1_0_0);
+    }
+    int kind = RandomCases.between(r, 0, 3);
+    double where = RandomCases.decimal(r, 0, 1);
+    byte value = r.nextBoolean() ? (byte) r.nextInt(256)
+        : SYNTAX_BYTES[r.nextInt(SYNTAX_BYTES.length)];
+    return new Mutation(source, kind, where, value);
   }
 }

@@ -10,6 +10,9 @@ import dev.hearth.model.Labels;
 import dev.hearth.model.MetricSnapshot;
 import dev.hearth.model.Sample;
 import dev.hearth.testing.Peers;
+import dev.hearth.testing.RandomCases;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,36 +21,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.LifecycleContext;
-import net.jqwik.api.lifecycle.SkipExecutionHook;
+import org.junit.jupiter.api.Test;
 
 /**
  * Peer test: Python prometheus_client's parsers read what Hearth writes, in both formats, with
  * identical sample names, labels (any Unicode), values, timestamps and exemplars. Each try writes
- * a batch of 25 expositions and runs one python3 process for all of them.
+ * a batch of 25 expositions and runs one python3 process for all of them. Skipped when Python
+ * prometheus_client is missing, unless peers are required (then it fails); see {@link Peers}.
  */
-@AddLifecycleHook(PythonInteropPropertyTest.SkipWithoutPython.class)
 class PythonInteropPropertyTest {
   static final int BATCH = 25;
 
-  /** Skips the properties when Python is missing, unless peers are required (then they fail). */
-  public static final class SkipWithoutPython implements SkipExecutionHook {
-    @Override
-    public SkipResult shouldBeSkipped(LifecycleContext context) {
-      return Peers.hasPython() || Peers.peersRequired()
-          ? SkipResult.doNotSkip() : SkipResult.skip(Peers.NO_PYTHON);
-    }
+  @Test
+  void pythonParsesWhatHearthWrites() {
+    Peers.requirePython();
+    RandomCases.check(8, r -> {
+      List<List<MetricSnapshot<?>>> batch = RandomCases.list(r, BATCH,
+          x -> Snapshots.exposition(x, Snapshots.Profile.PYTHON));
+      try {
+        pythonParses(batch);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    });
   }
 
-  @Property(tries = 8)
-  void pythonParsesWhatHearthWrites(@ForAll("batches") List<List<MetricSnapshot<?>>> batch)
-      throws Exception {
-    Peers.requirePython();
+  /** Writes {@code batch} in both formats, has Python parse it and compares the samples. */
+  private static void pythonParses(List<List<MetricSnapshot<?>>> batch)
+      throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("hearth-python-interop");
     try {
       Path cases = Files.createDirectory(dir.resolve("cases"));
@@ -79,11 +83,6 @@ class PythonInteropPropertyTest {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
-  }
-
-  @Provide
-  Arbitrary<List<List<MetricSnapshot<?>>>> batches() {
-    return Snapshots.expositions(Snapshots.Profile.PYTHON).list().ofSize(BATCH);
   }
 
   /** The output of parse_cases.py by file name ("!! ..." lines are errors). */

@@ -1,5 +1,13 @@
 package dev.hearth.exposition;
 
+import static dev.hearth.testing.RandomCases.between;
+import static dev.hearth.testing.RandomCases.decimal;
+import static dev.hearth.testing.RandomCases.distinct;
+import static dev.hearth.testing.RandomCases.list;
+import static dev.hearth.testing.RandomCases.pick;
+import static dev.hearth.testing.RandomCases.string;
+import static dev.hearth.testing.RandomCases.weighted;
+
 import dev.hearth.internal.Doubles;
 import dev.hearth.model.CounterSnapshot;
 import dev.hearth.model.DataPoint;
@@ -19,15 +27,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
 
 /** Test support: canonical descriptions, format views, a fixture of every type, generators. */
 final class Snapshots {
@@ -309,6 +317,9 @@ final class Snapshots {
   }
 
   // ---------------------------------------------------------------- generators
+  //
+  // Every generator draws from the Random it is given (see RandomCases), so a case is replayed
+  // by its seed. Choices among alternatives are uniform unless weights are given.
 
   /** What the generated data must satisfy. */
   enum Profile {
@@ -318,219 +329,300 @@ final class Snapshots {
     PYTHON
   }
 
-  /** Lists of families of every type, with unique names. */
-  static Arbitrary<List<MetricSnapshot<?>>> expositions(Profile p) {
-    return Arbitraries.integers().between(0, 5).flatMap(n -> {
-      List<Arbitrary<MetricSnapshot<?>>> families = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        families.add(family(i, p));
+  private static final String LOWER = "abcdefghijklmnopqrstuvwxyz";
+  private static final String UPPER = LOWER.toUpperCase(Locale.ROOT);
+  private static final String DIGITS = "0123456789";
+  private static final String FAMILY_NAME_CHARS = LOWER + "_:09";
+  private static final String LABEL_NAME_START = LOWER + UPPER + "_";
+  private static final String LABEL_NAME_REST = LOWER + DIGITS + "_";
+  private static final String ALPHANUMERIC = LOWER + UPPER + DIGITS;
+
+  /** Code points that need escaping or are otherwise awkward. */
+  private static final int[] SPECIAL_CODE_POINTS = {'\\', '"', '\n', '\r', '\t', ' ', ',', '{',
+      '}', '=', '#', 0, 0x7f, 0x85, 0x2028, 0xfeff, 0xfffd, 0x1f600};
+
+  private static final double[] SPECIAL_VALUES = {Double.NaN, Double.POSITIVE_INFINITY,
+      Double.NEGATIVE_INFINITY, -0.0, 0.0, 1e6, 1e-5, 0.1, 1e16, 1e22, Double.MIN_VALUE,
+      Double.MAX_VALUE, 9007199254740993.0, 123456789012.5, -1234567.0};
+
+  private static final double[] COMMON_BOUNDS = {0.005, 0.01, 0.1, 0.25, 1.0, 2.5, 10.0, 1e6,
+      1.5e10, 0.0};
+
+  private static final double[] COMMON_QUANTILES = {0.0, 0.5, 0.9, 0.99, 0.999, 1.0};
+
+  /** Up to five families of every type, with unique names. */
+  static List<MetricSnapshot<?>> exposition(Random r, Profile p) {
+    int n = between(r, 0, 5);
+    List<MetricSnapshot<?>> families = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      families.add(family(r, i, p));
+    }
+    return families;
+  }
+
+  /** A family of any type, named after {@code index}. */
+  static MetricSnapshot<?> family(Random r, int index, Profile p) {
+    switch (r.nextInt(7)) {
+      case 0:
+        return counter(r, index, p);
+      case 1:
+        return gauge(r, index, p);
+      case 2:
+        return histogram(r, index, p);
+      case 3:
+        return summary(r, index, p);
+      case 4:
+        return info(r, index, p);
+      case 5:
+        return stateSet(r, index, p);
+      default:
+        return unknown(r, index, p);
+    }
+  }
+
+  /**
+   * Up to {@code maxLength} code points from all of Unicode (no lone surrogates), often the
+   * characters that need escaping.
+   */
+  static String unicode(Random r, int maxLength) {
+    int n = r.nextInt(maxLength + 1);
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.appendCodePoint(codePoint(r));
+    }
+    return sb.toString();
+  }
+
+  private static int codePoint(Random r) {
+    switch (weighted(r, 3, 4, 2, 1)) {
+      case 0:
+        return pick(r, SPECIAL_CODE_POINTS);
+      case 1:
+        return between(r, 0x20, 0x7e);
+      case 2: {
+        int c;
+        do {
+          c = between(r, 0, 0xffff);
+        } while (c >= 0xd800 && c <= 0xdfff);
+        return c;
       }
-      return Combinators.combine(families).as(l -> l);
-    });
+      default:
+        return between(r, 0x10000, 0x10ffff);
+    }
   }
 
-  static Arbitrary<MetricSnapshot<?>> family(int index, Profile p) {
-    return Arbitraries.oneOf(List.of(
-        counter(index, p), gauge(index, p), histogram(index, p), summary(index, p),
-        info(index, p), stateSet(index, p), unknown(index, p)));
-  }
-
-  /** Code points from all of Unicode (no lone surrogates), often the characters that need escaping. */
-  static Arbitrary<String> unicode(int maxLength) {
-    Arbitrary<Integer> special = Arbitraries.of((int) '\\', (int) '"', (int) '\n', (int) '\r',
-        (int) '\t', (int) ' ', (int) ',', (int) '{', (int) '}', (int) '=', (int) '#', 0, 0x7f,
-        0x85, 0x2028, 0xfeff, 0xfffd, 0x1f600);
-    Arbitrary<Integer> codePoint = Arbitraries.frequencyOf(
-        Tuple.of(3, special),
-        Tuple.of(4, Arbitraries.integers().between(0x20, 0x7e)),
-        Tuple.of(2, Arbitraries.integers().between(0, 0xffff)
-            .filter(c -> c < 0xd800 || c > 0xdfff)),
-        Tuple.of(1, Arbitraries.integers().between(0x10000, 0x10ffff)));
-    return codePoint.list().ofMaxSize(maxLength).map(cps -> {
-      StringBuilder sb = new StringBuilder();
-      cps.forEach(sb::appendCodePoint);
-      return sb.toString();
-    });
-  }
-
-  private static Arbitrary<String> familyName(int index) {
-    return Arbitraries.strings().withCharRange('a', 'z').withChars('_', ':', '0', '9')
-        .ofMinLength(1).ofMaxLength(6).map(s -> "m" + index + "_" + s);
+  private static String familyName(Random r, int index) {
+    return "m" + index + "_" + string(r, FAMILY_NAME_CHARS, 1, 6);
   }
 
   /** A family name that is also a valid label name (state sets label their states with it). */
-  private static Arbitrary<String> labelSafeFamilyName(int index) {
-    return familyName(index).map(s -> s.replace(':', '_'));
+  private static String labelSafeFamilyName(Random r, int index) {
+    return familyName(r, index).replace(':', '_');
   }
 
-  private static Arbitrary<String> unit() {
-    return Arbitraries.oneOf(Arbitraries.just(""),
-        Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(5));
+  private static String unit(Random r) {
+    return r.nextBoolean() ? "" : string(r, LOWER, 1, 5);
   }
 
-  private static Arbitrary<String> labelName() {
-    Arbitrary<String> first = Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z')
-        .withChars('_').ofLength(1);
-    Arbitrary<String> rest = Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9')
-        .withChars('_').ofMaxLength(4);
-    return Combinators.combine(first, rest).as(String::concat);
+  private static String labelName(Random r) {
+    return string(r, LABEL_NAME_START, 1, 1) + string(r, LABEL_NAME_REST, 0, 4);
+  }
+
+  /** Up to {@code maxSize} labels with distinct names outside {@code reserved}. */
+  private static Labels labels(Random r, int maxSize, Set<String> reserved,
+      Function<Random, String> values) {
+    int n = r.nextInt(maxSize + 1);
+    Map<String, String> map = new LinkedHashMap<>();
+    while (map.size() < n) {
+      String name = labelName(r);
+      if (!reserved.contains(name) && !map.containsKey(name)) {
+        map.put(name, values.apply(r));
+      }
+    }
+    return Labels.of(map);
   }
 
   /** Up to four distinct label sets (series) without the names a type reserves. */
-  private static Arbitrary<List<Labels>> series(Set<String> reserved, int maxValueLength) {
-    Arbitrary<Labels> labels = Arbitraries.maps(labelName().filter(n -> !reserved.contains(n)),
-        unicode(maxValueLength)).ofMaxSize(3).map(Labels::of);
-    return labels.list().ofMaxSize(4).uniqueElements();
+  private static List<Labels> series(Random r, Set<String> reserved, int maxValueLength) {
+    return distinct(r, 4, x -> labels(x, 3, reserved, y -> unicode(y, maxValueLength)));
   }
 
-  static Arbitrary<Double> value(Profile p) {
-    Arbitrary<Double> any = Arbitraries.frequencyOf(
-        Tuple.of(2, Arbitraries.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-            -0.0, 0.0, 1e6, 1e-5, 0.1, 1e16, 1e22, Double.MIN_VALUE, Double.MAX_VALUE,
-            9007199254740993.0, 123456789012.5, -1234567.0)),
-        Tuple.of(3, Arbitraries.integers().between(-1000, 2_000_000).map(i -> (double) i)),
-        Tuple.of(2, Arbitraries.longs().between(-(1L << 55), 1L << 55).map(l -> (double) l)),
-        Tuple.of(2, Arbitraries.doubles().between(-1e20, 1e20)),
-        Tuple.of(1, Arbitraries.longs().map(Double::longBitsToDouble)));
-    return p == Profile.ANY ? any : any.map(Math::abs).filter(d -> !Double.isNaN(d));
-  }
-
-  private static Arbitrary<Double> gaugeValue() {
-    return value(Profile.ANY);
-  }
-
-  private static Arbitrary<Long> timestamp(Profile p) {
-    long min = p == Profile.ANY ? -1_000_000_000_000L : 0;
-    return Arbitraries.oneOf(Arbitraries.just(NO_TS),
-        Arbitraries.longs().between(min, 4_102_444_800_000L), Arbitraries.just(T0));
-  }
-
-  private static Arbitrary<Exemplar> exemplar(Profile p) {
-    Arbitrary<String> values = p == Profile.ANY ? unicode(10)
-        : Arbitraries.strings().alpha().numeric().ofMaxLength(10);
-    Arbitrary<Labels> labels = Arbitraries.maps(labelName(), values).ofMaxSize(2).map(Labels::of);
-    Arbitrary<Exemplar> ex = Combinators.combine(labels, gaugeValue(), timestamp(p))
-        .as(Exemplar::of);
-    return Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just(null)), Tuple.of(1, ex));
-  }
-
-  private static <T> Arbitrary<List<T>> points(List<Labels> series,
-      java.util.function.Function<Labels, Arbitrary<T>> point) {
-    List<Arbitrary<T>> arbitraries = new ArrayList<>();
-    for (Labels l : series) {
-      arbitraries.add(point.apply(l));
+  /** A sample value; non-negative and never NaN for {@link Profile#PYTHON}. */
+  static double value(Random r, Profile p) {
+    if (p == Profile.ANY) {
+      return anyValue(r);
     }
-    return Combinators.combine(arbitraries).as(l -> l);
+    double d;
+    do {
+      d = Math.abs(anyValue(r));
+    } while (Double.isNaN(d));
+    return d;
   }
 
-  private static Arbitrary<MetricSnapshot<?>> counter(int index, Profile p) {
-    return Combinators.combine(familyName(index), unicode(20), unit(), series(Set.of(), 8))
-        .as((name, help, unit, series) -> points(series, l -> Combinators
-            .combine(value(p), exemplar(p), timestamp(p), timestamp(p))
-            .as((v, ex, created, ts) -> new CounterSnapshot.DataPoint(l, v, ex, created, ts)))
-            .<MetricSnapshot<?>>map(dps -> new CounterSnapshot(withUnit(name, unit), help, unit,
-                dps)))
-        .flatMap(a -> a);
+  private static double anyValue(Random r) {
+    switch (weighted(r, 2, 3, 2, 2, 1)) {
+      case 0:
+        return pick(r, SPECIAL_VALUES);
+      case 1:
+        return between(r, -1000, 2_000_000);
+      case 2:
+        return between(r, -(1L << 55), 1L << 55);
+      case 3:
+        return decimal(r, -1e20, 1e20);
+      default:
+        return Double.longBitsToDouble(r.nextLong());
+    }
   }
 
-  private static Arbitrary<MetricSnapshot<?>> gauge(int index, Profile p) {
-    return Combinators.combine(familyName(index), unicode(20), unit(), series(Set.of(), 8))
-        .as((name, help, unit, series) -> points(series, l -> Combinators
-            .combine(gaugeValue(), timestamp(p))
-            .as((v, ts) -> new GaugeSnapshot.DataPoint(l, v, ts)))
-            .<MetricSnapshot<?>>map(dps -> new GaugeSnapshot(withUnit(name, unit), help, unit,
-                dps)))
-        .flatMap(a -> a);
+  private static double gaugeValue(Random r) {
+    return value(r, Profile.ANY);
   }
 
-  private static Arbitrary<MetricSnapshot<?>> unknown(int index, Profile p) {
-    return Combinators.combine(familyName(index), unicode(20), unit(), series(Set.of(), 8))
-        .as((name, help, unit, series) -> points(series, l -> Combinators
-            .combine(gaugeValue(), timestamp(p), exemplar(p))
-            .as((v, ts, ex) -> new UnknownSnapshot.DataPoint(l, v,
-                p == Profile.ANY ? ex : null, ts)))
-            .<MetricSnapshot<?>>map(dps -> new UnknownSnapshot(withUnit(name, unit), help, unit,
-                dps)))
-        .flatMap(a -> a);
+  private static long timestamp(Random r, Profile p) {
+    long min = p == Profile.ANY ? -1_000_000_000_000L : 0;
+    switch (r.nextInt(3)) {
+      case 0:
+        return NO_TS;
+      case 1:
+        return between(r, min, 4_102_444_800_000L);
+      default:
+        return T0;
+    }
   }
 
-  private static Arbitrary<MetricSnapshot<?>> histogram(int index, Profile p) {
-    Arbitrary<Double> boundValue = Arbitraries.oneOf(
-        Arbitraries.of(0.005, 0.01, 0.1, 0.25, 1.0, 2.5, 10.0, 1e6, 1.5e10, 0.0),
-        Arbitraries.doubles().between(p == Profile.ANY ? -100 : 0, 1e7),
-        p == Profile.ANY ? Arbitraries.of(Double.NEGATIVE_INFINITY, -1.0) : Arbitraries.just(1.0));
-    Arbitrary<double[]> bounds = boundValue.map(d -> d == 0 ? 0.0 : d).set().ofMaxSize(5)
-        .map(set -> {
-          double[] b = set.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-          b = Arrays.copyOf(b, b.length + 1);
-          b[b.length - 1] = Double.POSITIVE_INFINITY;
-          return b;
-        });
-    Arbitrary<Double> increment = p == Profile.ANY ? value(p)
-        : Arbitraries.integers().between(0, 1000).map(i -> (double) i);
-    return Combinators.combine(familyName(index), unicode(20), unit(), series(Set.of("le"), 8))
-        .as((name, help, unit, series) -> points(series, l -> bounds.flatMap(b -> Combinators
-            .combine(increment.list().ofSize(b.length), value(p), exemplar(p).list()
-                .ofSize(b.length), timestamp(p), timestamp(p))
-            .as((inc, sum, ex, created, ts) -> {
-              double[] counts = new double[b.length];
-              double c = 0;
-              for (int i = 0; i < b.length; i++) {
-                c = p == Profile.ANY ? inc.get(i) : c + inc.get(i);
-                counts[i] = c;
-              }
-              return new HistogramSnapshot.DataPoint(l, b, counts, sum,
-                  ex.toArray(new Exemplar[0]), created, ts);
-            })))
-            .<MetricSnapshot<?>>map(dps -> new HistogramSnapshot(withUnit(name, unit), help,
-                unit, dps)))
-        .flatMap(a -> a);
+  /** Null two times in three. */
+  private static Exemplar exemplar(Random r, Profile p) {
+    if (weighted(r, 2, 1) == 0) {
+      return null;
+    }
+    Labels labels = labels(r, 2, Set.of(),
+        p == Profile.ANY ? x -> unicode(x, 10) : x -> string(x, ALPHANUMERIC, 0, 10));
+    return Exemplar.of(labels, gaugeValue(r), timestamp(r, p));
   }
 
-  private static Arbitrary<MetricSnapshot<?>> summary(int index, Profile p) {
-    Arbitrary<double[]> quantiles = Arbitraries.oneOf(
-        Arbitraries.of(0.0, 0.5, 0.9, 0.99, 0.999, 1.0), Arbitraries.doubles().between(0, 1))
-        .set().ofMaxSize(4).map(s -> s.stream().mapToDouble(Double::doubleValue).sorted()
-            .toArray());
-    Arbitrary<Double> count = p == Profile.ANY ? value(p)
-        : Arbitraries.integers().between(0, 100000).map(i -> (double) i);
-    return Combinators.combine(familyName(index), unicode(20), unit(),
-            series(Set.of("quantile"), 8))
-        .as((name, help, unit, series) -> points(series, l -> quantiles.flatMap(q -> Combinators
-            .combine(value(p).list().ofSize(q.length), count, value(p), timestamp(p),
-                timestamp(p))
-            .as((values, n, sum, created, ts) -> new SummarySnapshot.DataPoint(l, n, sum, q,
-                values.stream().mapToDouble(Double::doubleValue).toArray(), created, ts))))
-            .<MetricSnapshot<?>>map(dps -> new SummarySnapshot(withUnit(name, unit), help, unit,
-                dps)))
-        .flatMap(a -> a);
+  private static <T> List<T> points(List<Labels> series, Function<Labels, T> point) {
+    List<T> out = new ArrayList<>(series.size());
+    for (Labels l : series) {
+      out.add(point.apply(l));
+    }
+    return out;
   }
 
-  private static Arbitrary<MetricSnapshot<?>> info(int index, Profile p) {
+  private static MetricSnapshot<?> counter(Random r, int index, Profile p) {
+    String name = familyName(r, index);
+    String help = unicode(r, 20);
+    String unit = unit(r);
+    List<CounterSnapshot.DataPoint> dps = points(series(r, Set.of(), 8),
+        l -> new CounterSnapshot.DataPoint(l, value(r, p), exemplar(r, p), timestamp(r, p),
+            timestamp(r, p)));
+    return new CounterSnapshot(withUnit(name, unit), help, unit, dps);
+  }
+
+  private static MetricSnapshot<?> gauge(Random r, int index, Profile p) {
+    String name = familyName(r, index);
+    String help = unicode(r, 20);
+    String unit = unit(r);
+    List<GaugeSnapshot.DataPoint> dps = points(series(r, Set.of(), 8),
+        l -> new GaugeSnapshot.DataPoint(l, gaugeValue(r), timestamp(r, p)));
+    return new GaugeSnapshot(withUnit(name, unit), help, unit, dps);
+  }
+
+  private static MetricSnapshot<?> unknown(Random r, int index, Profile p) {
+    String name = familyName(r, index);
+    String help = unicode(r, 20);
+    String unit = unit(r);
+    List<UnknownSnapshot.DataPoint> dps = points(series(r, Set.of(), 8),
+        l -> new UnknownSnapshot.DataPoint(l, gaugeValue(r),
+            p == Profile.ANY ? exemplar(r, p) : null, timestamp(r, p)));
+    return new UnknownSnapshot(withUnit(name, unit), help, unit, dps);
+  }
+
+  /** Up to five distinct sorted bounds (never -0.0), then +Inf. */
+  private static double[] bounds(Random r, Profile p) {
+    List<Double> set = distinct(r, 5, x -> {
+      double d;
+      switch (x.nextInt(3)) {
+        case 0:
+          d = pick(x, COMMON_BOUNDS);
+          break;
+        case 1:
+          d = decimal(x, p == Profile.ANY ? -100 : 0, 1e7);
+          break;
+        default:
+          d = p == Profile.ANY ? pick(x, Double.NEGATIVE_INFINITY, -1.0) : 1.0;
+      }
+      return d == 0 ? 0.0 : d;
+    });
+    double[] b = set.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    b = Arrays.copyOf(b, b.length + 1);
+    b[b.length - 1] = Double.POSITIVE_INFINITY;
+    return b;
+  }
+
+  private static MetricSnapshot<?> histogram(Random r, int index, Profile p) {
+    String name = familyName(r, index);
+    String help = unicode(r, 20);
+    String unit = unit(r);
+    List<HistogramSnapshot.DataPoint> dps = points(series(r, Set.of("le"), 8), l -> {
+      double[] b = bounds(r, p);
+      double[] counts = new double[b.length];
+      double c = 0;
+      for (int i = 0; i < b.length; i++) {
+        // ANY: arbitrary (even decreasing) counts; PYTHON: cumulative integral counts
+        c = p == Profile.ANY ? value(r, p) : c + between(r, 0, 1000);
+        counts[i] = c;
+      }
+      double sum = value(r, p);
+      Exemplar[] ex = list(r, b.length, x -> exemplar(x, p)).toArray(new Exemplar[0]);
+      return new HistogramSnapshot.DataPoint(l, b, counts, sum, ex, timestamp(r, p),
+          timestamp(r, p));
+    });
+    return new HistogramSnapshot(withUnit(name, unit), help, unit, dps);
+  }
+
+  private static MetricSnapshot<?> summary(Random r, int index, Profile p) {
+    String name = familyName(r, index);
+    String help = unicode(r, 20);
+    String unit = unit(r);
+    List<SummarySnapshot.DataPoint> dps = points(series(r, Set.of("quantile"), 8), l -> {
+      double[] q = distinct(r, 4, x -> x.nextBoolean() ? pick(x, COMMON_QUANTILES)
+          : decimal(x, 0, 1)).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      double[] values = new double[q.length];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = value(r, p);
+      }
+      double count = p == Profile.ANY ? value(r, p) : between(r, 0, 100_000);
+      return new SummarySnapshot.DataPoint(l, count, value(r, p), q, values, timestamp(r, p),
+          timestamp(r, p));
+    });
+    return new SummarySnapshot(withUnit(name, unit), help, unit, dps);
+  }
+
+  private static MetricSnapshot<?> info(Random r, int index, Profile p) {
+    String name = familyName(r, index);
+    String help = unicode(r, 20);
+    List<Labels> series = series(r, Set.of(), 8);
     // Python's OpenMetrics parser treats all info series as one group and so rejects a family
     // where some series have a timestamp and others do not: give them all the same one there.
-    return Combinators.combine(familyName(index), unicode(20), series(Set.of(), 8), timestamp(p))
-        .as((name, help, series, shared) -> points(series, l -> timestamp(p)
-            .map(ts -> new InfoSnapshot.DataPoint(l, p == Profile.PYTHON ? shared : ts)))
-            .<MetricSnapshot<?>>map(dps -> new InfoSnapshot(name, help, dps)))
-        .flatMap(a -> a);
+    long shared = timestamp(r, p);
+    List<InfoSnapshot.DataPoint> dps = points(series,
+        l -> new InfoSnapshot.DataPoint(l, p == Profile.PYTHON ? shared : timestamp(r, p)));
+    return new InfoSnapshot(name, help, dps);
   }
 
-  private static Arbitrary<MetricSnapshot<?>> stateSet(int index, Profile p) {
-    return labelSafeFamilyName(index).flatMap(name -> Combinators
-        .combine(unicode(20), series(Set.of(name), 8))
-        .as((help, series) -> points(series, l -> unicode(6).set().ofMaxSize(3).flatMap(states ->
-            Arbitraries.of(true, false).list().ofSize(states.size()).flatMap(enabled ->
-                timestamp(p).map(ts -> {
-                  boolean[] flags = new boolean[enabled.size()];
-                  for (int i = 0; i < flags.length; i++) {
-                    flags[i] = enabled.get(i);
-                  }
-                  return new StateSetSnapshot.DataPoint(l, states.toArray(new String[0]), flags,
-                      ts);
-                }))))
-            .<MetricSnapshot<?>>map(dps -> new StateSetSnapshot(name, help, dps)))
-        .flatMap(a -> a));
+  private static MetricSnapshot<?> stateSet(Random r, int index, Profile p) {
+    String name = labelSafeFamilyName(r, index);
+    String help = unicode(r, 20);
+    List<StateSetSnapshot.DataPoint> dps = points(series(r, Set.of(name), 8), l -> {
+      List<String> states = distinct(r, 3, x -> unicode(x, 6));
+      boolean[] enabled = new boolean[states.size()];
+      for (int i = 0; i < enabled.length; i++) {
+        enabled[i] = r.nextBoolean();
+      }
+      return new StateSetSnapshot.DataPoint(l, states.toArray(new String[0]), enabled,
+          timestamp(r, p));
+    });
+    return new StateSetSnapshot(name, help, dps);
   }
 
   private static String withUnit(String name, String unit) {
