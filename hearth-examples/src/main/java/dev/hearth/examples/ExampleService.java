@@ -77,7 +77,8 @@ public final class ExampleService {
     Random random = new Random(42);
     String[] methods = {"GET", "GET", "GET", "POST", "PUT"};
     for (int i = 0; i < rounds; i++) {
-      try (Gauge.InProgress p = inFlight.track()) {
+      Gauge.InProgress inProgress = inFlight.track();
+      try {
         String method = methods[random.nextInt(methods.length)];
         double seconds = Math.abs(random.nextGaussian() * 0.05 + 0.08);
         String status = random.nextInt(100) < 97 ? "200" : "500";
@@ -88,6 +89,8 @@ public final class ExampleService {
           latency.labels(method).observe(seconds);
         }
         payload.observe(200 + random.nextInt(4000));
+      } finally {
+        inProgress.close();
       }
     }
     state.state("running");
