@@ -35,7 +35,7 @@ public abstract class Metric<C> implements Collector {
   final String[] labelNames;
   final ValueStorage storage;
   final MultiprocessMode multiprocessMode;
-  private final ChildTable<C> children = new ChildTable<>();
+  private final ChildTable<C> children;
   /** The only child of a metric without labels; null when labelled. Set by {@link #init()}. */
   C noLabels;
 
@@ -44,6 +44,7 @@ public abstract class Metric<C> implements Collector {
     this.help = b.help;
     this.unit = b.unit;
     this.labelNames = b.labelNames.clone();
+    this.children = new ChildTable<>(labelNames.length);
     this.storage = b.storage != null ? b.storage : ValueStorages.current();
     this.multiprocessMode = b.multiprocessMode;
   }

@@ -8,17 +8,20 @@ import java.util.function.Function;
 
 /**
  * Maps label values to children: lock-free, allocation-free reads; creation and removal under a
- * lock. Keys are the {@code String[]} of label values the child was created with.
+ * lock.
  *
  * <pre>
- * table: Object[2 * capacity], open addressing with linear probing, load factor at most 1/2
- *   [2i]     String[] key   (published with a release store, read with an acquire load)
- *   [2i + 1] child          (written before its key, so a reader that sees the key sees it)
+ * table: Object[capacity * stride], open addressing with linear probing, load factor at most 1/2;
+ * stride = the next power of two above the number of labels, so a slot is found by a shift:
+ *   [s * stride + 0 .. arity - 1]   the label values (String), written first, plain
+ *   [s * stride + stride - 1]       the child, published with a release store
  * </pre>
  *
- * <p>A removal or a resize builds a new array and publishes it through a volatile field; a reader
- * on the old array still finds every child that existed when it started. An insert into the
- * current array writes an empty slot, which concurrent readers either see complete or not at all.
+ * <p>Keeping the values inline makes a lookup compare strings that sit in the slot's cache line,
+ * with no dereference of a key object. A reader loads the child slot with acquire semantics: null
+ * ends the probe; otherwise the values written before it are visible. A removal or a resize
+ * builds a new array and publishes it through a volatile field; a reader on the old array still
+ * finds every child that existed when it started.
  *
  * <p>Internal API: not for public use, can change at any time.
  *
@@ -26,23 +29,41 @@ import java.util.function.Function;
  */
 public final class ChildTable<C> {
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
+  private static final int INITIAL_CAPACITY = 8;
 
-  private volatile Object[] table = new Object[2 * 8];
+  private final int arity;
+  private final int shift;
+  private final int stride;
+  private volatile Object[] table;
   private int size; // guarded by this
+
+  /** A table for children with {@code arity} label values. */
+  public ChildTable(int arity) {
+    this.arity = arity;
+    int s = 0;
+    while ((1 << s) < arity + 1) {
+      s++;
+    }
+    this.shift = s;
+    this.stride = 1 << s;
+    this.table = new Object[INITIAL_CAPACITY << s];
+  }
 
   /** The child for these values, or null. {@code values} is only read. */
   @SuppressWarnings("unchecked")
   public C get(String[] values) {
     Object[] t = table;
-    int mask = (t.length >> 1) - 1;
+    int last = stride - 1;
+    int mask = (t.length >> shift) - 1;
     int i = hash(values) & mask;
     while (true) {
-      Object k = SLOTS.getAcquire(t, 2 * i);
-      if (k == null) {
+      int base = i << shift;
+      Object c = SLOTS.getAcquire(t, base + last);
+      if (c == null) {
         return null;
       }
-      if (matches((String[]) k, values)) {
-        return (C) t[2 * i + 1];
+      if (matches(t, base, values)) {
+        return (C) c;
       }
       i = (i + 1) & mask;
     }
@@ -53,15 +74,15 @@ public final class ChildTable<C> {
   public C get1(String v0) {
     Object[] t = table;
     int mask = (t.length >> 1) - 1;
-    int i = mix(31 + v0.hashCode()) & mask;
+    int i = mix(v0.hashCode() * K0) & mask;
     while (true) {
-      Object k = SLOTS.getAcquire(t, 2 * i);
-      if (k == null) {
+      int base = i << 1;
+      Object c = SLOTS.getAcquire(t, base + 1);
+      if (c == null) {
         return null;
       }
-      String[] key = (String[]) k;
-      if (eq(key[0], v0)) {
-        return (C) t[2 * i + 1];
+      if (eq(t[base], v0)) {
+        return (C) c;
       }
       i = (i + 1) & mask;
     }
@@ -71,16 +92,16 @@ public final class ChildTable<C> {
   @SuppressWarnings("unchecked")
   public C get2(String v0, String v1) {
     Object[] t = table;
-    int mask = (t.length >> 1) - 1;
-    int i = mix(31 * (31 + v0.hashCode()) + v1.hashCode()) & mask;
+    int mask = (t.length >> 2) - 1;
+    int i = mix(v0.hashCode() * K0 + v1.hashCode() * K1) & mask;
     while (true) {
-      Object k = SLOTS.getAcquire(t, 2 * i);
-      if (k == null) {
+      int base = i << 2;
+      Object c = SLOTS.getAcquire(t, base + 3);
+      if (c == null) {
         return null;
       }
-      String[] key = (String[]) k;
-      if (eq(key[0], v0) && eq(key[1], v1)) {
-        return (C) t[2 * i + 1];
+      if (eq(t[base], v0) && eq(t[base + 1], v1)) {
+        return (C) c;
       }
       i = (i + 1) & mask;
     }
@@ -90,16 +111,16 @@ public final class ChildTable<C> {
   @SuppressWarnings("unchecked")
   public C get3(String v0, String v1, String v2) {
     Object[] t = table;
-    int mask = (t.length >> 1) - 1;
-    int i = mix(31 * (31 * (31 + v0.hashCode()) + v1.hashCode()) + v2.hashCode()) & mask;
+    int mask = (t.length >> 2) - 1;
+    int i = mix(v0.hashCode() * K0 + v1.hashCode() * K1 + v2.hashCode() * K2) & mask;
     while (true) {
-      Object k = SLOTS.getAcquire(t, 2 * i);
-      if (k == null) {
+      int base = i << 2;
+      Object c = SLOTS.getAcquire(t, base + 3);
+      if (c == null) {
         return null;
       }
-      String[] key = (String[]) k;
-      if (eq(key[0], v0) && eq(key[1], v1) && eq(key[2], v2)) {
-        return (C) t[2 * i + 1];
+      if (eq(t[base], v0) && eq(t[base + 1], v1) && eq(t[base + 2], v2)) {
+        return (C) c;
       }
       i = (i + 1) & mask;
     }
@@ -125,8 +146,8 @@ public final class ChildTable<C> {
         return null;
       }
       Object[] t = table;
-      if (2 * (size + 1) > (t.length >> 1)) {
-        t = rehash(t, (t.length >> 1) * 2);
+      if (2 * (size + 1) > (t.length >> shift)) {
+        t = copy(t, (t.length >> shift) * 2, null);
         table = t;
       }
       insert(t, key, c);
@@ -142,20 +163,14 @@ public final class ChildTable<C> {
       return null;
     }
     Object[] t = table;
-    Object[] n = new Object[t.length];
-    for (int i = 0; i < t.length; i += 2) {
-      if (t[i] != null && !matches((String[]) t[i], values)) {
-        insert(n, (String[]) t[i], t[i + 1]);
-      }
-    }
-    table = n;
+    table = copy(t, t.length >> shift, values);
     size--;
     return c;
   }
 
   /** Removes every child. */
   public synchronized void clear() {
-    table = new Object[2 * 8];
+    table = new Object[INITIAL_CAPACITY << shift];
     size = 0;
   }
 
@@ -165,74 +180,92 @@ public final class ChildTable<C> {
   }
 
   /** The children, in table order (a snapshot). */
-  @SuppressWarnings("unchecked")
   public List<C> values() {
-    Object[] t = table;
     List<C> out = new ArrayList<>();
-    for (int i = 0; i < t.length; i += 2) {
-      if (SLOTS.getAcquire(t, i) != null) {
-        out.add((C) t[i + 1]);
-      }
-    }
+    forEach((k, c) -> out.add(c));
     return out;
   }
 
-  /** Calls {@code action} with each key and child (a snapshot of the table). */
+  /** Calls {@code action} with each child's values (a fresh array) and the child. */
   @SuppressWarnings("unchecked")
   public void forEach(java.util.function.BiConsumer<String[], C> action) {
     Object[] t = table;
-    for (int i = 0; i < t.length; i += 2) {
-      Object k = SLOTS.getAcquire(t, i);
-      if (k != null) {
-        action.accept((String[]) k, (C) t[i + 1]);
+    int last = stride - 1;
+    for (int base = 0; base < t.length; base += stride) {
+      Object c = SLOTS.getAcquire(t, base + last);
+      if (c != null) {
+        action.accept(keyAt(t, base), (C) c);
       }
     }
   }
 
-  private static Object[] rehash(Object[] t, int capacity) {
-    Object[] n = new Object[2 * capacity];
-    for (int i = 0; i < t.length; i += 2) {
-      if (t[i] != null) {
-        insert(n, (String[]) t[i], t[i + 1]);
+  private String[] keyAt(Object[] t, int base) {
+    String[] k = new String[arity];
+    for (int j = 0; j < arity; j++) {
+      k[j] = (String) t[base + j];
+    }
+    return k;
+  }
+
+  /** A new table of {@code capacity} slots with every entry of {@code t} except {@code without}. */
+  private Object[] copy(Object[] t, int capacity, String[] without) {
+    Object[] n = new Object[capacity << shift];
+    int last = stride - 1;
+    for (int base = 0; base < t.length; base += stride) {
+      Object c = t[base + last];
+      if (c != null && (without == null || !matches(t, base, without))) {
+        insert(n, keyAt(t, base), c);
       }
     }
     return n;
   }
 
-  private static void insert(Object[] t, String[] key, Object child) {
-    int mask = (t.length >> 1) - 1;
+  private void insert(Object[] t, String[] key, Object child) {
+    int mask = (t.length >> shift) - 1;
+    int last = stride - 1;
     int i = hash(key) & mask;
-    while (t[2 * i] != null) {
+    while (t[(i << shift) + last] != null) {
       i = (i + 1) & mask;
     }
-    t[2 * i + 1] = child;
-    SLOTS.setRelease(t, 2 * i, key);
+    int base = i << shift;
+    for (int j = 0; j < arity; j++) {
+      t[base + j] = key[j];
+    }
+    SLOTS.setRelease(t, base + last, child);
   }
 
-  private static boolean matches(String[] key, String[] values) {
-    for (int j = 0; j < key.length; j++) {
-      if (!eq(key[j], values[j])) {
+  private boolean matches(Object[] t, int base, String[] values) {
+    for (int j = 0; j < arity; j++) {
+      if (!eq(t[base + j], values[j])) {
         return false;
       }
     }
     return true;
   }
 
-  private static boolean eq(String a, String b) {
-    return a == b || a.equals(b);
+  private static boolean eq(Object a, String b) {
+    return a == b || b.equals(a);
   }
 
   /** The hash of a key; {@link #get1}/{@link #get2}/{@link #get3} compute the same inline. */
   static int hash(String[] values) {
-    int h = 1;
-    for (String v : values) {
-      h = 31 * h + v.hashCode();
+    int h = 0;
+    for (int j = 0; j < values.length; j++) {
+      h += values[j].hashCode() * (j < K.length ? K[j] : K[j % K.length] + 2 * j);
     }
     return mix(h);
   }
 
+  /*
+   * Each value's hash gets its own odd multiplier, so the products are independent (the CPU
+   * computes them in parallel, unlike a 31*h chain) and swapped values hash differently.
+   */
+  private static final int K0 = 0x9E3779B1;
+  private static final int K1 = 0x85EBCA77;
+  private static final int K2 = 0xC2B2AE3D;
+  private static final int[] K = {K0, K1, K2, 0x27D4EB2F, 0x165667B1, 0xD3A2646C + 1, 0xFD7046C5, 0xB55A4F09};
+
   private static int mix(int h) {
-    h *= 0x9E3779B9;
-    return h ^ (h >>> 16);
+    return h ^ (h >>> 15);
   }
 }

@@ -26,7 +26,7 @@ class ChildTableTest {
   }
 
   private static void behavesLikeAMap(List<int[]> ops) {
-    ChildTable<String> table = new ChildTable<>();
+    ChildTable<String> table = new ChildTable<>(3);
     Map<List<String>, String> model = new HashMap<>();
     for (int[] op : ops) {
       String[] key = {"k" + op[1], "v" + (op[1] % 3), ""};
@@ -46,8 +46,8 @@ class ChildTableTest {
 
   @Test
   void specialisedLookupsAgreeWithGeneric() {
-    ChildTable<String> one = new ChildTable<>();
-    ChildTable<String> two = new ChildTable<>();
+    ChildTable<String> one = new ChildTable<>(1);
+    ChildTable<String> two = new ChildTable<>(2);
     for (int i = 0; i < 100; i++) {
       one.computeIfAbsent(new String[] {"a" + i}, k -> k[0]);
       two.computeIfAbsent(new String[] {"a" + i, "b"}, k -> k[0] + k[1]);
@@ -62,7 +62,7 @@ class ChildTableTest {
   /** Readers never miss a child that existed before they looked, while the table grows and shrinks. */
   @Test
   void readersSeeExistingChildrenDuringConcurrentGrowthAndRemoval() throws Exception {
-    ChildTable<String> table = new ChildTable<>();
+    ChildTable<String> table = new ChildTable<>(3);
     String[] stable = {"stable", "x", "y"};
     table.computeIfAbsent(stable, k -> "S");
     AtomicBoolean stop = new AtomicBoolean();
