@@ -116,33 +116,21 @@ public final class Doubles {
   }
 
   /**
-   * The shortest decimal that parses back to {@code v} (finite, non-negative), the nearest one
-   * when several have that length, as Python's {@code repr} and Java 19+'s {@code Double.toString}
-   * choose. Java 17's {@code Double.toString} round-trips but is sometimes a digit or two longer
-   * ({@code 2^55}, {@code 1e23}); its digits are shortened while a rounding still round-trips.
+   * The shortest decimal that parses back to {@code v} (finite, non-negative) and, among those,
+   * the nearest to {@code v}: Python's {@code repr} (and Java 19+'s {@code Double.toString}).
+   * Java 17's {@code Double.toString} round-trips but is sometimes longer ({@code 2^55},
+   * {@code 1e23}, {@code 4.9e-324}) or not the nearest in its last digit. If any p-digit decimal
+   * round-trips, the nearest p-digit decimal to {@code v} does, so trying the correctly rounded
+   * one for p = 1, 2, ... finds the answer.
    */
   static BigDecimal shortest(double v) {
-    BigDecimal java = new BigDecimal(Double.toString(v)).stripTrailingZeros();
-    BigDecimal best = java;
     BigDecimal exact = new BigDecimal(v);
-    for (int p = java.precision() - 1; p >= 1; p--) {
-      // the p-digit decimals either side of Java's digits: if any p-digit decimal round-trips,
-      // one of these two does, since the round-trip interval is convex and contains Java's
-      BigDecimal down = java.round(new MathContext(p, RoundingMode.FLOOR));
-      BigDecimal up = java.round(new MathContext(p, RoundingMode.CEILING));
-      boolean downOk = Double.parseDouble(down.toString()) == v;
-      boolean upOk = Double.parseDouble(up.toString()) == v;
-      if (downOk && upOk) {
-        best = exact.subtract(down).abs().compareTo(up.subtract(exact).abs()) <= 0 ? down : up;
-      } else if (downOk) {
-        best = down;
-      } else if (upOk) {
-        best = up;
-      } else {
-        break;
+    for (int p = 1; p < 17; p++) {
+      BigDecimal c = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
+      if (Double.parseDouble(c.toString()) == v) {
+        return c.stripTrailingZeros();
       }
-      best = best.stripTrailingZeros();
     }
-    return best;
+    return exact.round(new MathContext(17, RoundingMode.HALF_EVEN)).stripTrailingZeros();
   }
 }
