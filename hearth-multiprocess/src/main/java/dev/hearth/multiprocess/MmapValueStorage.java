@@ -1,0 +1,245 @@
+package dev.hearth.multiprocess;
+
+import dev.hearth.MultiprocessMode;
+import dev.hearth.model.MetricType;
+import dev.hearth.multiprocess.internal.DbKey;
+import dev.hearth.multiprocess.internal.MmapDbFile;
+import dev.hearth.spi.DoubleSlot;
+import dev.hearth.spi.ValueStorage;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link ValueStorage} keeping every value in memory-mapped files that Python
+ * prometheus_client's {@code MultiProcessCollector} (and {@link MultiProcessCollector}) can merge:
+ * one file per type (and gauge mode) per process, named as Python names them:
+ * {@code counter_<id>.db}, {@code gauge_<mode>_<id>.db} (e.g. {@code gauge_livesum_<id>.db}),
+ * {@code histogram_<id>.db}, {@code summary_<id>.db}.
+ *
+ * <pre>{@code
+ * MmapValueStorage storage = MmapValueStorage.builder(Path.of("/run/metrics"))
+ *     .processId("worker-3")            // default: this JVM's pid
+ *     .format(FormatVersion.V1)         // to share the directory with client_python <= 0.17
+ *     .build();
+ * ValueStorages.install(storage);       // or MultiProcess.enable(dir)
+ * }</pre>
+ *
+ * <p>Keys are the exact JSON Python writes, so a Python process reusing the same process id
+ * continues the same entries. Values are updated atomically in the mapping. In v2 a
+ * {@code mostrecent}/{@code livemostrecent} gauge's slot writes the wall-clock time with each
+ * {@code set} and {@code add}; every other write leaves the timestamp 0.0, as Python does.
+ * {@link MultiprocessMode#MOSTRECENT} needs {@link FormatVersion#V2}.
+ *
+ * <p>The process id must be unique among the processes writing the directory at one time (in
+ * containers sharing a volume, every JVM is pid 1: set one). Thread-safe.
+ */
+public final class MmapValueStorage implements ValueStorage, Closeable {
+  private final Path directory;
+  private final String processId;
+  private final FormatVersion format;
+  private final Map<String, MmapDbFile> files = new ConcurrentHashMap<>();
+  private final Map<String, DoubleSlot> slots = new ConcurrentHashMap<>();
+
+  private MmapValueStorage(Builder b) {
+    this.directory = b.directory;
+    this.processId = b.processId != null ? b.processId
+        : String.valueOf(ProcessHandle.current().pid());
+    this.format = b.format;
+  }
+
+  /** A builder writing to {@code directory}. */
+  public static Builder builder(Path directory) {
+    return new Builder(directory);
+  }
+
+  /** The directory written to. */
+  public Path directory() {
+    return directory;
+  }
+
+  /** The process id in this storage's file names. */
+  public String processId() {
+    return processId;
+  }
+
+  /** The format written. */
+  public FormatVersion format() {
+    return format;
+  }
+
+  /** The file name prefix Python uses for a type and gauge mode, e.g. {@code gauge_livesum}. */
+  static String filePrefix(MetricType type, MultiprocessMode mode, String metric) {
+    switch (type) {
+      case COUNTER:
+        return "counter";
+      case HISTOGRAM:
+        return "histogram";
+      case SUMMARY:
+        return "summary";
+      case GAUGE:
+        return "gauge_" + (mode == null ? MultiprocessMode.ALL : mode).pythonName();
+      default:
+        throw new IllegalArgumentException("Metric '" + metric + "' of type " + type
+            + " cannot be stored in multiprocess files; Python stores only counters, gauges,"
+            + " histograms and summaries there");
+    }
+  }
+
+  @Override
+  public DoubleSlot slot(String familyName, String sampleName, List<String> labelNames,
+      List<String> labelValues, String help, MetricType type, MultiprocessMode mode) {
+    String prefix = filePrefix(type, mode, familyName);
+    boolean timestamped = type == MetricType.GAUGE
+        && (mode == MultiprocessMode.MOSTRECENT || mode == MultiprocessMode.LIVEMOSTRECENT);
+    if (timestamped && format != FormatVersion.V2) {
+      throw new IllegalArgumentException("Gauge '" + familyName + "': multiprocess mode "
+          + mode.pythonName() + " needs file format v2 (client_python >= 0.18), but this storage"
+          + " writes " + format);
+    }
+    String key = DbKey.encode(familyName, sampleName, labelNames, labelValues, help);
+    String fileName = prefix + "_" + processId + ".db";
+    return slots.computeIfAbsent(fileName + '\n' + key, k -> {
+      MmapDbFile file = file(fileName);
+      int offset = file.valueOffset(key);
+      return timestamped ? new TimestampedSlot(file, offset) : new Slot(file, offset);
+    });
+  }
+
+  private MmapDbFile file(String fileName) {
+    return files.computeIfAbsent(fileName, n -> {
+      try {
+        return MmapDbFile.open(directory.resolve(n), format);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot open multiprocess file " + directory.resolve(n)
+            + ": " + e.getMessage(), e);
+      }
+    });
+  }
+
+  /** The names of the files this storage has opened. */
+  public List<String> fileNames() {
+    return new ArrayList<>(files.keySet());
+  }
+
+  /**
+   * Closes the files. Slots already handed out keep updating the mappings; new series fail.
+   */
+  @Override
+  public void close() throws IOException {
+    IOException first = null;
+    for (MmapDbFile f : files.values()) {
+      try {
+        f.close();
+      } catch (IOException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MmapValueStorage[" + directory + ", process " + processId + ", " + format + "]";
+  }
+
+  private static class Slot implements DoubleSlot {
+    final MmapDbFile file;
+    final int offset;
+
+    Slot(MmapDbFile file, int offset) {
+      this.file = file;
+      this.offset = offset;
+    }
+
+    @Override
+    public void add(double delta) {
+      file.add(offset, delta);
+    }
+
+    @Override
+    public void set(double value) {
+      file.set(offset, value);
+    }
+
+    @Override
+    public double get() {
+      return file.get(offset);
+    }
+  }
+
+  private static final class TimestampedSlot extends Slot {
+    TimestampedSlot(MmapDbFile file, int offset) {
+      super(file, offset);
+    }
+
+    private static double now() {
+      Instant t = Instant.now();
+      return t.getEpochSecond() + t.getNano() / 1e9;
+    }
+
+    @Override
+    public synchronized void add(double delta) {
+      file.add(offset, delta);
+      file.setTimestamp(offset, now());
+    }
+
+    @Override
+    public synchronized void set(double value) {
+      file.set(offset, value);
+      file.setTimestamp(offset, now());
+    }
+  }
+
+  /** Builds a {@link MmapValueStorage}. */
+  public static final class Builder {
+    private final Path directory;
+    private String processId;
+    private FormatVersion format = FormatVersion.V2;
+
+    private Builder(Path directory) {
+      this.directory = Objects.requireNonNull(directory, "directory");
+    }
+
+    /**
+     * The id in file names (default: this JVM's pid). Must not contain {@code _} or {@code /}.
+     */
+    public Builder processId(String processId) {
+      Objects.requireNonNull(processId, "processId");
+      if (processId.isEmpty() || processId.contains("_") || processId.contains("/")
+          || processId.contains("\\")) {
+        throw new IllegalArgumentException("Invalid multiprocess process id '" + processId
+            + "': must be non-empty without '_', '/' or '\\'");
+      }
+      this.processId = processId;
+      return this;
+    }
+
+    /** The id in file names. */
+    public Builder processId(long processId) {
+      return processId(String.valueOf(processId));
+    }
+
+    /** The format to write (default {@link FormatVersion#V2}). */
+    public Builder format(FormatVersion format) {
+      this.format = Objects.requireNonNull(format, "format");
+      return this;
+    }
+
+    /** The storage; files are created on first use. */
+    public MmapValueStorage build() {
+      return new MmapValueStorage(this);
+    }
+  }
+}

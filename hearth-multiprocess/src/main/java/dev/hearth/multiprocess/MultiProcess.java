@@ -1,0 +1,150 @@
+package dev.hearth.multiprocess;
+
+import dev.hearth.MultiprocessMode;
+import dev.hearth.spi.ValueStorages;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns on multi-process mode, compatible with Python prometheus_client's: metric values go to
+ * memory-mapped files in a shared directory, and a {@link MultiProcessCollector} merges them.
+ *
+ * <pre>{@code
+ * // each worker process, before creating metrics:
+ * MultiProcess.enableFromEnvironment();        // PROMETHEUS_MULTIPROC_DIR
+ * Counter requests = Counter.builder("requests_total").help("Requests").build();
+ *
+ * // the process serving /metrics:
+ * CollectorRegistry registry = new CollectorRegistry();
+ * registry.register(new MultiProcessCollector(Path.of(System.getenv("PROMETHEUS_MULTIPROC_DIR"))));
+ *
+ * // the supervisor, when a worker exits:
+ * MultiProcess.markProcessDead(workerPid);
+ * }</pre>
+ *
+ * <p>Environment: {@code PROMETHEUS_MULTIPROC_DIR} (or the deprecated lower-case
+ * {@code prometheus_multiproc_dir}) names the directory; {@code HEARTH_MULTIPROC_FORMAT} is
+ * {@code v2} (default, client_python 0.18 and later) or {@code v1} (client_python 0.17 and
+ * earlier); {@code HEARTH_MULTIPROC_PROCESS_ID} replaces the pid in file names (set it where
+ * every process is pid 1, as in containers). Wipe the directory when the group of processes
+ * starts: files of exited processes are merged forever otherwise.
+ */
+public final class MultiProcess {
+  /** The directory variable Python uses. */
+  public static final String DIR_ENV = "PROMETHEUS_MULTIPROC_DIR";
+  /** The deprecated lower-case variant Python still reads. */
+  public static final String LEGACY_DIR_ENV = "prometheus_multiproc_dir";
+  /** {@code v1} or {@code v2}. */
+  public static final String FORMAT_ENV = "HEARTH_MULTIPROC_FORMAT";
+  /** Replaces the pid in file names. */
+  public static final String PROCESS_ID_ENV = "HEARTH_MULTIPROC_PROCESS_ID";
+
+  private MultiProcess() {}
+
+  /**
+   * Checks {@code dir} and installs an {@link MmapValueStorage} writing there as the default
+   * storage of metrics built from now on. Format and process id come from the environment.
+   *
+   * @throws IllegalArgumentException when {@code dir} is not an existing, writable directory
+   */
+  public static MmapValueStorage enable(Path dir) {
+    return enable(dir, System.getenv());
+  }
+
+  /**
+   * {@link #enable(Path)} with the directory from {@code PROMETHEUS_MULTIPROC_DIR} (or
+   * {@code prometheus_multiproc_dir}).
+   *
+   * @throws IllegalStateException when neither variable is set
+   */
+  public static MmapValueStorage enableFromEnvironment() {
+    return enable(directoryFromEnvironment(System.getenv()), System.getenv());
+  }
+
+  static MmapValueStorage enable(Path dir, Map<String, String> env) {
+    checkDirectory(dir);
+    MmapValueStorage.Builder b = MmapValueStorage.builder(dir);
+    String format = env.get(FORMAT_ENV);
+    if (format != null && !format.isBlank()) {
+      b.format(FormatVersion.parse(format, FORMAT_ENV));
+    }
+    String id = env.get(PROCESS_ID_ENV);
+    if (id != null && !id.isBlank()) {
+      b.processId(id.trim());
+    }
+    MmapValueStorage storage = b.build();
+    ValueStorages.install(storage);
+    return storage;
+  }
+
+  static Path directoryFromEnvironment(Map<String, String> env) {
+    String dir = env.get(DIR_ENV);
+    if (dir == null || dir.isEmpty()) {
+      dir = env.get(LEGACY_DIR_ENV);
+    }
+    if (dir == null || dir.isEmpty()) {
+      throw new IllegalStateException("Multi-process mode needs a directory: set " + DIR_ENV);
+    }
+    return Path.of(dir);
+  }
+
+  /** Throws naming {@code dir} unless it is an existing, writable directory. */
+  static void checkDirectory(Path dir) {
+    Objects.requireNonNull(dir, "dir");
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("Multiprocess directory " + dir.toAbsolutePath()
+          + (Files.exists(dir) ? " is not a directory" : " does not exist"));
+    }
+    if (!Files.isWritable(dir)) {
+      throw new IllegalArgumentException("Multiprocess directory " + dir.toAbsolutePath()
+          + " is not writable");
+    }
+  }
+
+  /**
+   * As Python's {@code mark_process_dead(pid)}: deletes the {@code gauge_live*_<pid>.db} files of
+   * an exited process in the directory from the environment, so {@code live*} gauges stop
+   * counting it. Counter, histogram, summary and other gauge files stay.
+   *
+   * @return the deleted files
+   */
+  public static List<Path> markProcessDead(String processId) {
+    return markProcessDead(directoryFromEnvironment(System.getenv()), processId);
+  }
+
+  /** {@link #markProcessDead(String)} for a numeric pid. */
+  public static List<Path> markProcessDead(long pid) {
+    return markProcessDead(String.valueOf(pid));
+  }
+
+  /** {@link #markProcessDead(String)} in {@code dir}. */
+  public static List<Path> markProcessDead(Path dir, String processId) {
+    Objects.requireNonNull(processId, "processId");
+    List<Path> deleted = new ArrayList<>();
+    for (MultiprocessMode mode : MultiprocessMode.values()) {
+      if (!mode.pythonName().startsWith("live")) {
+        continue;
+      }
+      Path f = dir.resolve("gauge_" + mode.pythonName() + "_" + processId + ".db");
+      try {
+        if (Files.deleteIfExists(f)) {
+          deleted.add(f);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot delete " + f + " for dead process " + processId, e);
+      }
+    }
+    return deleted;
+  }
+
+  /** {@link #markProcessDead(Path, String)} for a numeric pid. */
+  public static List<Path> markProcessDead(Path dir, long pid) {
+    return markProcessDead(dir, String.valueOf(pid));
+  }
+}

@@ -1,0 +1,185 @@
+package dev.hearth.multiprocess.internal;
+
+import dev.hearth.multiprocess.FormatVersion;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Strict parsing of {@code .db} file contents, with per-file format detection.
+ *
+ * <p>A file is parsed as v2 and as v1. Strict means: {@code 8 <= used <= size}, {@code used} a
+ * multiple of 8, header bytes 4..7 zero; per entry a positive key length, the whole entry within
+ * {@code used}, padding all spaces, the key starting with {@code [} and ending with {@code ]};
+ * the last entry ends exactly at {@code used}. Exactly one format must succeed: none is an error
+ * naming both failures, both (never seen with real keys) is an "ambiguous" error. A file with no
+ * entries is valid in both and has no version.
+ *
+ * <p>Internal API: not for public use, can change at any time.
+ */
+public final class DbFileParser {
+  private DbFileParser() {}
+
+  /** One raw entry: where it is and its key. */
+  public static final class RawEntry {
+    /** Offset of the entry (its key length). */
+    public final int entryOffset;
+    /** Offset of the value block. */
+    public final int valueOffset;
+    /** The key text. */
+    public final String key;
+
+    RawEntry(int entryOffset, int valueOffset, String key) {
+      this.entryOffset = entryOffset;
+      this.valueOffset = valueOffset;
+      this.key = key;
+    }
+  }
+
+  /** The result of parsing: the detected version (null when there are no entries) and entries. */
+  public static final class Parsed {
+    /** The format, or null for a file without entries. */
+    public final FormatVersion version;
+    /** The entries, in file order. */
+    public final List<RawEntry> entries;
+    /** The {@code used} value the entries were parsed up to. */
+    public final int used;
+
+    Parsed(FormatVersion version, List<RawEntry> entries, int used) {
+      this.version = version;
+      this.entries = entries;
+      this.used = used;
+    }
+  }
+
+  /**
+   * Checks the header of {@code buf} (little-endian, holding at least the first {@code size} or
+   * {@code used} bytes of the file) and returns {@code used}.
+   */
+  public static int checkHeader(String file, ByteBuffer buf, long size) throws DbFileException {
+    if (size < DbLayout.HEADER_SIZE) {
+      throw new DbFileException(file, 0, "file of " + size + " bytes is shorter than the "
+          + DbLayout.HEADER_SIZE + "-byte header (truncated)");
+    }
+    int used = buf.order(ByteOrder.LITTLE_ENDIAN).getInt(DbLayout.USED_OFFSET);
+    if (used < DbLayout.HEADER_SIZE || used > size) {
+      throw new DbFileException(file, DbLayout.USED_OFFSET, "used=" + used
+          + " is outside [" + DbLayout.HEADER_SIZE + ", file size " + size + "]");
+    }
+    if (used % 8 != 0) {
+      throw new DbFileException(file, DbLayout.USED_OFFSET, "used=" + used + " is not a multiple of 8");
+    }
+    if (buf.getInt(4) != 0) {
+      throw new DbFileException(file, 4, "header padding bytes 4..7 are not zero");
+    }
+    return used;
+  }
+
+  /**
+   * Parses the entries in {@code [from, used)}, detecting the version when {@code version} is
+   * null, otherwise with that version.
+   */
+  public static Parsed parse(String file, ByteBuffer buf, int from, int used, FormatVersion version)
+      throws DbFileException {
+    ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    if (version != null) {
+      return new Parsed(version, walk(file, b, from, used, version), used);
+    }
+    if (from >= used) {
+      return new Parsed(null, List.of(), used);
+    }
+    List<RawEntry> v2 = null;
+    List<RawEntry> v1 = null;
+    DbFileException e2 = null;
+    DbFileException e1 = null;
+    try {
+      v2 = walk(file, b, from, used, FormatVersion.V2);
+    } catch (DbFileException e) {
+      e2 = e;
+    }
+    try {
+      v1 = walk(file, b, from, used, FormatVersion.V1);
+    } catch (DbFileException e) {
+      e1 = e;
+    }
+    if (v2 != null && v1 != null) {
+      throw new DbFileException(file, from, "ambiguous: the entries parse both as format v1 ("
+          + v1.size() + " entries) and v2 (" + v2.size() + " entries); refusing to guess");
+    }
+    if (v2 != null) {
+      return new Parsed(FormatVersion.V2, v2, used);
+    }
+    if (v1 != null) {
+      return new Parsed(FormatVersion.V1, v1, used);
+    }
+    DbFileException first = e2.offset() >= e1.offset() ? e2 : e1;
+    throw new DbFileException(file, first.offset(), "neither a v1 nor a v2 file (as v2: "
+        + detail(e2) + "; as v1: " + detail(e1) + ")");
+  }
+
+  private static String detail(DbFileException e) {
+    String m = e.getMessage();
+    return m.substring(m.indexOf(": ") + 2) + " at offset " + e.offset();
+  }
+
+  private static List<RawEntry> walk(String file, ByteBuffer b, int from, int used,
+      FormatVersion version) throws DbFileException {
+    List<RawEntry> out = new ArrayList<>();
+    long pos = from;
+    int width = version.valueBlockSize();
+    while (pos < used) {
+      if (pos + DbLayout.KEY_LENGTH_SIZE > used) {
+        throw new DbFileException(file, pos, "entry header crosses used=" + used);
+      }
+      int keyLength = b.getInt((int) pos);
+      if (keyLength <= 0) {
+        throw new DbFileException(file, pos, "key length " + keyLength + " is not positive");
+      }
+      long keyStart = pos + DbLayout.KEY_LENGTH_SIZE;
+      long valueOffset = DbLayout.valueOffset(pos, keyLength);
+      long end = valueOffset + width;
+      if (end > used) {
+        throw new DbFileException(file, pos, "entry with key length " + keyLength + " ends at "
+            + end + ", beyond used=" + used);
+      }
+      for (long i = keyStart + keyLength; i < valueOffset; i++) {
+        if (b.get((int) i) != DbLayout.PAD_BYTE) {
+          throw new DbFileException(file, i, "padding byte is not a space");
+        }
+      }
+      if (b.get((int) keyStart) != '[' || b.get((int) (keyStart + keyLength - 1)) != ']') {
+        throw new DbFileException(file, keyStart, "key does not start with '[' and end with ']'");
+      }
+      out.add(new RawEntry((int) pos, (int) valueOffset, decode(file, b, (int) keyStart, keyLength)));
+      pos = end;
+    }
+    return out;
+  }
+
+  private static String decode(String file, ByteBuffer b, int start, int length)
+      throws DbFileException {
+    ByteBuffer slice = b.duplicate();
+    slice.limit(start + length).position(start);
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(slice).toString();
+    } catch (CharacterCodingException e) {
+      throw new DbFileException(file, start, "key is not valid UTF-8");
+    }
+  }
+
+  /** Parses the key of {@code e}, as a {@link DbFileException} naming the entry on failure. */
+  public static DbKey parseKey(String file, RawEntry e) throws DbFileException {
+    try {
+      return DbKey.parse(e.key);
+    } catch (IllegalArgumentException ex) {
+      throw new DbFileException(file, e.entryOffset, ex.getMessage());
+    }
+  }
+}

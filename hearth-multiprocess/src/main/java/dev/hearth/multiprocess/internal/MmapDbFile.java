@@ -1,0 +1,259 @@
+package dev.hearth.multiprocess.internal;
+
+import dev.hearth.multiprocess.FormatVersion;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One {@code .db} file opened for writing, memory-mapped as Python's {@code MmapedDict} does: a
+ * new file is sized to {@link DbLayout#INITIAL_SIZE}, doubled (and remapped) whenever an entry
+ * does not fit; an existing file is parsed strictly in the configured format and its values
+ * continue. Entries are appended under a lock (entry bytes first, then {@code used}); values are
+ * read and updated lock-free with atomic 8-byte accesses on the mapping, so {@link #add} loses
+ * no concurrent update. Old mappings stay valid after a remap (they map the same pages and are
+ * never unmapped explicitly), so a writer holding an old buffer still updates the file.
+ *
+ * <p>While open, the file holds an exclusive {@link FileLock}: a second writer with the same
+ * process id fails instead of corrupting the file, and {@code MultiProcessCollector} can tell
+ * live writers from dead ones. Readers in the same JVM use {@link #copyUsed()} instead of opening
+ * the file, since closing any descriptor of a file drops the process's POSIX locks on it.
+ *
+ * <p>Internal API: not for public use, can change at any time.
+ */
+public final class MmapDbFile implements Closeable {
+  private static final VarHandle LONGS =
+      MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INTS =
+      MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /** The files open for writing in this JVM, by absolute path. */
+  private static final Map<Path, MmapDbFile> OPEN = new ConcurrentHashMap<>();
+
+  private final Path path;
+  private final String name;
+  private final FormatVersion version;
+  private final RandomAccessFile file;
+  private final FileChannel channel;
+  private volatile MappedByteBuffer buffer;
+  private long capacity; // guarded by this
+  private int used; // guarded by this
+  private final Map<String, Integer> valueOffsets = new HashMap<>(); // guarded by this
+
+  private MmapDbFile(Path path, FormatVersion version) throws IOException {
+    this.path = path.toAbsolutePath().normalize();
+    this.name = String.valueOf(path.getFileName());
+    this.version = version;
+    this.file = new RandomAccessFile(path.toFile(), "rw");
+    boolean ok = false;
+    try {
+      this.channel = file.getChannel();
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        throw new DbFileException(name, -1, "is already being written by another live process or"
+            + " storage with the same process id; every writer needs its own id");
+      }
+      long size = file.length();
+      if (size == 0) {
+        file.setLength(DbLayout.INITIAL_SIZE);
+        size = DbLayout.INITIAL_SIZE;
+      }
+      if (size > Integer.MAX_VALUE) {
+        throw new DbFileException(name, -1, "file of " + size + " bytes is too large");
+      }
+      capacity = size;
+      buffer = map(size);
+      int u = (int) INTS.getVolatile(buffer, DbLayout.USED_OFFSET);
+      if (u == 0) {
+        used = DbLayout.HEADER_SIZE;
+        INTS.setRelease(buffer, DbLayout.USED_OFFSET, used);
+      } else {
+        used = DbFileParser.checkHeader(name, buffer.duplicate(), size);
+        DbFileParser.Parsed parsed;
+        try {
+          parsed = DbFileParser.parse(name, buffer, DbLayout.FIRST_ENTRY_OFFSET, used, version);
+        } catch (DbFileException e) {
+          throw new DbFileException(name, e.offset(), "cannot continue this existing file as format "
+              + version + " (written by another version? wipe the directory at startup): "
+              + e.getMessage());
+        }
+        for (DbFileParser.RawEntry e : parsed.entries) {
+          valueOffsets.put(e.key, e.valueOffset);
+        }
+      }
+      OPEN.put(this.path, this);
+      ok = true;
+    } finally {
+      if (!ok) {
+        file.close();
+      }
+    }
+  }
+
+  /** Opens (creating when absent) {@code path} for writing in {@code version}. */
+  public static MmapDbFile open(Path path, FormatVersion version) throws IOException {
+    return new MmapDbFile(path, version);
+  }
+
+  private MappedByteBuffer map(long size) throws IOException {
+    MappedByteBuffer b = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+    b.order(ByteOrder.LITTLE_ENDIAN);
+    return b;
+  }
+
+  /** The file's path. */
+  public Path path() {
+    return path;
+  }
+
+  /** The format written. */
+  public FormatVersion version() {
+    return version;
+  }
+
+  /** The current {@code used} header value. */
+  public synchronized int used() {
+    return used;
+  }
+
+  /**
+   * The value offset of {@code key}, appending a new entry (value 0.0, timestamp 0.0) when absent.
+   *
+   * @throws UncheckedIOException when the file cannot grow
+   */
+  public synchronized int valueOffset(String key) {
+    Integer existing = valueOffsets.get(key);
+    if (existing != null) {
+      return existing;
+    }
+    byte[] k = key.getBytes(StandardCharsets.UTF_8);
+    long length = DbLayout.entryLength(k.length, version);
+    try {
+      long newCapacity = capacity;
+      while (used + length > newCapacity) {
+        newCapacity *= 2;
+      }
+      if (newCapacity > Integer.MAX_VALUE) {
+        throw new IOException(name + ": growing to " + newCapacity + " bytes exceeds 2 GiB");
+      }
+      while (capacity < newCapacity) { // one truncate and remap per doubling, as Python
+        capacity *= 2;
+        file.setLength(capacity);
+        buffer = map(capacity);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot grow multiprocess file " + path + " for key " + key, e);
+    }
+    MappedByteBuffer b = buffer;
+    int p = used;
+    b.putInt(p, k.length);
+    b.put(p + DbLayout.KEY_LENGTH_SIZE, k);
+    int v = (int) DbLayout.valueOffset(p, k.length);
+    for (int i = p + DbLayout.KEY_LENGTH_SIZE + k.length; i < v; i++) {
+      b.put(i, DbLayout.PAD_BYTE);
+    }
+    for (int i = 0; i < version.valueBlockSize(); i += 8) {
+      LONGS.setVolatile(b, v + i, 0L);
+    }
+    used = (int) (p + length);
+    INTS.setRelease(b, DbLayout.USED_OFFSET, used); // the entry is complete before it is counted
+    valueOffsets.put(key, v);
+    return v;
+  }
+
+  /** Atomically adds {@code delta} to the value at {@code valueOffset}. */
+  public void add(int valueOffset, double delta) {
+    MappedByteBuffer b = buffer;
+    long bits;
+    do {
+      bits = (long) LONGS.getVolatile(b, valueOffset);
+    } while (!LONGS.weakCompareAndSet(b, valueOffset, bits,
+        Double.doubleToRawLongBits(Double.longBitsToDouble(bits) + delta)));
+  }
+
+  /** Sets the value at {@code valueOffset}. */
+  public void set(int valueOffset, double value) {
+    LONGS.setVolatile(buffer, valueOffset, Double.doubleToRawLongBits(value));
+  }
+
+  /** The value at {@code valueOffset}. */
+  public double get(int valueOffset) {
+    return Double.longBitsToDouble((long) LONGS.getVolatile(buffer, valueOffset));
+  }
+
+  /** Sets the v2 timestamp of the value at {@code valueOffset}; a no-op in v1. */
+  public void setTimestamp(int valueOffset, double epochSeconds) {
+    if (version == FormatVersion.V2) {
+      LONGS.setVolatile(buffer, valueOffset + DbLayout.TIMESTAMP_OFFSET_IN_VALUE,
+          Double.doubleToRawLongBits(epochSeconds));
+    }
+  }
+
+  /** The v2 timestamp at {@code valueOffset}; 0.0 in v1. */
+  public double timestamp(int valueOffset) {
+    if (version != FormatVersion.V2) {
+      return 0.0;
+    }
+    return Double.longBitsToDouble(
+        (long) LONGS.getVolatile(buffer, valueOffset + DbLayout.TIMESTAMP_OFFSET_IN_VALUE));
+  }
+
+  /** Forces the mapping to disk (not needed for other processes to see the values). */
+  public void force() {
+    buffer.force();
+  }
+
+  /**
+   * Closes the file. Mappings stay valid until garbage-collected, so slots still in use keep
+   * working; new entries fail.
+   */
+  @Override
+  public synchronized void close() throws IOException {
+    OPEN.remove(path, this);
+    file.close(); // releases the lock
+  }
+
+  /** The file at {@code path} if this JVM has it open for writing, else null. */
+  public static MmapDbFile openInThisJvm(Path path) {
+    return OPEN.get(path.toAbsolutePath().normalize());
+  }
+
+  /**
+   * A copy of the bytes {@code [0, used)}, read from the mapping: for readers in the writing JVM,
+   * which must not open the file (closing any descriptor of a file drops this process's lock).
+   */
+  public ByteBuffer copyUsed() {
+    int u = (int) INTS.getAcquire(buffer, DbLayout.USED_OFFSET);
+    MappedByteBuffer b = buffer; // remapped before `used` grew past the old mapping
+    u = Math.min(u, b.capacity());
+    byte[] out = new byte[u];
+    b.get(0, out);
+    ByteBuffer copy = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+    copy.putInt(DbLayout.USED_OFFSET, u); // entries up to u are complete
+    return copy;
+  }
+
+  /** The current file size. */
+  public synchronized long capacity() {
+    return capacity;
+  }
+}

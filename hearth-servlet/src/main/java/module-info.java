@@ -1,0 +1,8 @@
+/** Hearth servlet: a Jakarta Servlet 6 {@code /metrics} endpoint. */
+module dev.hearth.servlet {
+  requires transitive jakarta.servlet;
+  requires transitive dev.hearth.core;
+  requires dev.hearth.exporter.common;
+
+  exports dev.hearth.servlet;
+}

@@ -1,0 +1,194 @@
+package dev.hearth.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hearth.Collector;
+import dev.hearth.CollectorRegistry;
+import dev.hearth.Counter;
+import dev.hearth.Gauge;
+import dev.hearth.GaugeMetricFamily;
+import dev.hearth.exposition.Exposition;
+import dev.hearth.exposition.ExpositionFormat;
+import dev.hearth.exposition.ExpositionParser;
+import dev.hearth.model.MetricSnapshot;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPInputStream;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The servlet in a real embedded Jetty 12 (ee10) on 127.0.0.1:0. */
+class MetricsServletTest {
+  static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  static final String OM = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+  private CollectorRegistry registry;
+  private Server jetty;
+  private int port;
+
+  @BeforeEach
+  void start() throws Exception {
+    registry = new CollectorRegistry();
+    Counter.builder("servlet_requests").help("Requests").labelNames("code").register(registry)
+        .labels("200").inc(5, Map.of("trace_id", "feedbeef"));
+    Gauge.builder("servlet_queue_items").help("Queue").register(registry).set(3);
+    jetty = new Server();
+    ServerConnector connector = new ServerConnector(jetty);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    jetty.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    context.addServlet(new ServletHolder(new MetricsServlet(registry)), "/metrics");
+    jetty.setHandler(context);
+    jetty.start();
+    port = connector.getLocalPort();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    jetty.stop();
+  }
+
+  record Response(int status, String contentType, String contentEncoding, String allow, byte[] body) {
+    String text() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+  }
+
+  Response request(String method, String pathAndQuery, String... headers) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + pathAndQuery)
+        .toURL().openConnection();
+    try {
+      c.setRequestMethod(method);
+      c.setConnectTimeout(5000);
+      c.setReadTimeout(15000);
+      for (int i = 0; i < headers.length; i += 2) {
+        c.setRequestProperty(headers[i], headers[i + 1]);
+      }
+      if (method.equals("POST") || method.equals("PUT")) {
+        c.setDoOutput(true);
+        try (OutputStream out = c.getOutputStream()) {
+          out.write('x');
+        }
+      }
+      int status = c.getResponseCode();
+      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+      byte[] body = in == null ? new byte[0] : in.readAllBytes();
+      return new Response(status, c.getContentType(), c.getContentEncoding(),
+          c.getHeaderField("Allow"), body);
+    } finally {
+      c.disconnect();
+    }
+  }
+
+  @Test
+  void text004ByDefaultOpenMetricsWhenAccepted() throws Exception {
+    Response text = request("GET", "/metrics");
+    assertThat(text.status()).isEqualTo(200);
+    assertThat(text.contentType()).isEqualTo(TEXT);
+    assertThat(text.text()).isEqualTo(Exposition.generateLatest(registry));
+    Response om = request("GET", "/metrics", "Accept",
+        "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+    assertThat(om.contentType()).isEqualTo(OM);
+    assertThat(om.text()).contains("# {trace_id=\"feedbeef\"} 5.0").endsWith("# EOF\n");
+    assertThat(ExpositionParser.parse(om.text(), ExpositionFormat.OPENMETRICS_1_0_0)).hasSize(2);
+    Response lowQ = request("GET", "/metrics", "Accept", "application/openmetrics-text;q=0.1,text/plain");
+    assertThat(lowQ.contentType()).isEqualTo(TEXT);
+  }
+
+  @Test
+  void gzipAndNameFilter() throws Exception {
+    Response gz = request("GET", "/metrics?name[]=servlet_queue_items", "Accept-Encoding", "gzip");
+    assertThat(gz.contentEncoding()).isEqualTo("gzip");
+    String body;
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz.body()))) {
+      body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertThat(ExpositionParser.parse(body, ExpositionFormat.PROMETHEUS_TEXT_0_0_4))
+        .extracting(MetricSnapshot::name).containsExactly("servlet_queue_items");
+    Response noGzip = request("GET", "/metrics", "Accept-Encoding", "gzip;q=0");
+    assertThat(noGzip.contentEncoding()).isNull();
+    Response bad = request("GET", "/metrics?name[]=" + "a".repeat(201));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.text()).isEqualTo("bad name[] parameter: a name longer than 200 characters\n");
+    assertThat(request("GET", "/metrics?name%5B%5D=%zz").status()).isEqualTo(400);
+  }
+
+  @Test
+  void headAndOtherMethods() throws Exception {
+    Response head = request("HEAD", "/metrics");
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.contentType()).isEqualTo(TEXT);
+    assertThat(head.body()).isEmpty();
+    for (String m : List.of("POST", "PUT", "DELETE", "OPTIONS")) {
+      Response r = request(m, "/metrics");
+      assertThat(r.status()).as(m).isEqualTo(405);
+      assertThat(r.allow()).isEqualTo("GET, HEAD");
+      assertThat(r.text()).isEqualTo("method not allowed; use GET or HEAD\n");
+    }
+  }
+
+  /** Blocks collections until released. */
+  static final class Blocking implements Collector {
+    final CountDownLatch release = new CountDownLatch(1);
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Override
+    public List<MetricSnapshot<?>> collect() {
+      calls.incrementAndGet();
+      try {
+        release.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return List.of(new GaugeMetricFamily("servlet_slow", "Slow").addMetric(1).build());
+    }
+  }
+
+  @Test
+  void scrapeTimeoutAndSingleFlight() throws Exception {
+    Blocking slow = new Blocking();
+    registry.register(slow);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      Response timedOut = request("GET", "/metrics", "X-Prometheus-Scrape-Timeout-Seconds", "0.3");
+      assertThat(timedOut.status()).isEqualTo(503);
+      assertThat(timedOut.text()).contains("did not finish within 0.3 s");
+      List<Future<Response>> joined = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        joined.add(pool.submit(() -> request("GET", "/metrics")));
+      }
+      Thread.sleep(500);
+      slow.release.countDown();
+      for (Future<Response> f : joined) {
+        Response r = f.get(10, TimeUnit.SECONDS);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.text()).contains("servlet_slow 1.0");
+      }
+      assertThat(slow.calls.get()).isEqualTo(1);
+    } finally {
+      slow.release.countDown();
+      pool.shutdownNow();
+    }
+  }
+}
