@@ -12,7 +12,6 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A monotonic total, exposed as {@code <name>_total} and {@code <name>_created}.
@@ -26,8 +25,9 @@ import java.util.concurrent.atomic.LongAdder;
  * }</pre>
  *
  * <p>As in Python prometheus_client, the {@code _total} suffix may be given or not: the family is
- * named without it and the sample with it. Whole increments go to a {@code LongAdder}, so they are
- * exact and scale across threads; fractional ones to a separate double.
+ * named without it and the sample with it. Whole increments are counted exactly in a long that
+ * stripes itself across cells once threads contend (as {@code LongAdder} does, without the extra
+ * object); fractional ones go to a separate double.
  *
  * <p>Thread-safe.
  */
@@ -87,18 +87,38 @@ public final class Counter extends Metric<Counter.Child> {
 
   /** One series of a counter. Thread-safe; lookup-free once obtained. */
   public final class Child {
+    /*
+     * Implementation notes: whole increments CAS `base`; the first failed CAS (another thread
+     * got there) creates `cells`, after which each thread adds to its own cell with a single
+     * getAndAdd. Cells are 128 bytes apart, and apart from the array header, so neighbours never
+     * share a cache line; a thread's
+     * cell is chosen by its id, so two threads rarely share one, and when they do the total
+     * stays exact (getAndAdd), only slower. The series' total is base + every cell + the double.
+     */
+    private static final VarHandle BASE;
+    private static final VarHandle CELLS;
     private static final VarHandle DOUBLE_BITS;
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final int PAD = 16; // longs per cell: 128 bytes
+    private static final int STRIPES = Math.max(8,
+        Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1) << 1);
 
     static {
       try {
-        DOUBLE_BITS = MethodHandles.lookup().findVarHandle(Child.class, "doubleBits", long.class);
+        MethodHandles.Lookup l = MethodHandles.lookup();
+        BASE = l.findVarHandle(Child.class, "base", long.class);
+        CELLS = l.findVarHandle(Child.class, "cells", long[].class);
+        DOUBLE_BITS = l.findVarHandle(Child.class, "doubleBits", long.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
     }
 
-    private final LongAdder longs;
     private final DoubleSlot slot;
+    @SuppressWarnings("unused") // through BASE
+    private volatile long base;
+    @SuppressWarnings("unused") // through CELLS
+    private volatile long[] cells;
     @SuppressWarnings("unused") // through DOUBLE_BITS
     private volatile long doubleBits;
     private final long createdMillis = System.currentTimeMillis();
@@ -106,17 +126,43 @@ public final class Counter extends Metric<Counter.Child> {
 
     Child(DoubleSlot slot) {
       this.slot = slot;
-      this.longs = slot == null ? new LongAdder() : null;
     }
 
     /** Adds one. */
     public void inc() {
-      LongAdder a = longs;
-      if (a != null) {
-        a.increment();
+      if (slot == null) {
+        add(1);
       } else {
         slot.add(1);
       }
+    }
+
+    private void add(long x) {
+      long[] cs = cells;
+      if (cs == null) {
+        long b = base;
+        if (BASE.compareAndSet(this, b, b + x)) {
+          return;
+        }
+        cs = contended();
+      }
+      LONGS.getAndAdd(cs, cellIndex(), x);
+    }
+
+    private long[] contended() {
+      long[] cs = cells;
+      if (cs == null) {
+        // one padding cell before (the array header, whose length every access reads, must not
+        // share a line with a written cell) and one after (the next object on the heap)
+        long[] fresh = new long[(STRIPES + 2) * PAD];
+        cs = CELLS.compareAndExchange(this, (long[]) null, fresh) == null ? fresh : cells;
+      }
+      return cs;
+    }
+
+    private static int cellIndex() {
+      long id = Thread.currentThread().getId() * 0x9E3779B97F4A7C15L;
+      return (((int) (id >>> 40) & (STRIPES - 1)) + 1) * PAD;
     }
 
     /**
@@ -129,11 +175,10 @@ public final class Counter extends Metric<Counter.Child> {
         throw new IllegalArgumentException("Counter '" + name + "': increment " + amount
             + " is invalid; counters only go up by finite, non-negative amounts");
       }
-      LongAdder a = longs;
-      if (a == null) {
+      if (slot != null) {
         slot.add(amount);
       } else if (amount == (long) amount && amount < 0x1p53) {
-        a.add((long) amount);
+        add((long) amount);
       } else {
         long bits;
         do {
@@ -152,11 +197,17 @@ public final class Counter extends Metric<Counter.Child> {
 
     /** The current total. */
     public double get() {
-      LongAdder a = longs;
-      if (a == null) {
+      if (slot != null) {
         return slot.get();
       }
-      return a.sum() + Double.longBitsToDouble((long) DOUBLE_BITS.getVolatile(this));
+      long sum = (long) BASE.getVolatile(this);
+      long[] cs = cells;
+      if (cs != null) {
+        for (int i = PAD; i < cs.length - PAD; i += PAD) {
+          sum += (long) LONGS.getVolatile(cs, i);
+        }
+      }
+      return sum + Double.longBitsToDouble((long) DOUBLE_BITS.getVolatile(this));
     }
 
     CounterSnapshot.DataPoint dataPoint(Labels labels) {
