@@ -38,6 +38,8 @@ public final class CollectorRegistry {
   private static final CollectorRegistry DEFAULT = new CollectorRegistry();
 
   private final boolean failOnCollectorError;
+  private final int defaultMaxSeries;
+  private final CardinalityPolicy defaultPolicy;
   private final CopyOnWriteArrayList<Collector> collectors = new CopyOnWriteArrayList<>();
   /** Exposed sample name -> owning collector; guarded by {@code this}. */
   private final Map<String, Collector> namesToCollectors = new LinkedHashMap<>();
@@ -48,11 +50,13 @@ public final class CollectorRegistry {
 
   /** A registry that skips and counts failing collectors. */
   public CollectorRegistry() {
-    this(false);
+    this(new Builder());
   }
 
-  private CollectorRegistry(boolean failOnCollectorError) {
-    this.failOnCollectorError = failOnCollectorError;
+  private CollectorRegistry(Builder b) {
+    this.failOnCollectorError = b.failOnCollectorError;
+    this.defaultMaxSeries = b.defaultMaxSeries;
+    this.defaultPolicy = b.defaultPolicy;
     this.collectorErrors = Counter.builder("hearth_collector_errors_total")
         .help("Scrapes in which a collector threw and was skipped.")
         .labelNames("collector")
@@ -72,8 +76,34 @@ public final class CollectorRegistry {
   /** Options of a {@link CollectorRegistry}. */
   public static final class Builder {
     private boolean failOnCollectorError;
+    private int defaultMaxSeries = Metric.DEFAULT_MAX_SERIES;
+    private CardinalityPolicy defaultPolicy = CardinalityPolicy.OVERFLOW;
 
     private Builder() {}
+
+    /**
+     * The series limit of registered metrics that set none themselves (default 10,000: the
+     * safe range of one Prometheus server per metric).
+     */
+    public Builder defaultMaxSeries(int maxSeries) {
+      if (maxSeries < 1) {
+        throw new IllegalArgumentException("defaultMaxSeries must be >= 1, got " + maxSeries);
+      }
+      this.defaultMaxSeries = maxSeries;
+      return this;
+    }
+
+    /** No series limit for registered metrics that set none themselves. */
+    public Builder unlimitedSeriesByDefault() {
+      this.defaultMaxSeries = Metric.UNLIMITED;
+      return this;
+    }
+
+    /** The policy past the limit for registered metrics that set none themselves. */
+    public Builder defaultCardinalityPolicy(CardinalityPolicy policy) {
+      this.defaultPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
 
     /** When true, a collector that throws fails the whole scrape instead of being skipped. */
     public Builder failOnCollectorError(boolean fail) {
@@ -83,7 +113,7 @@ public final class CollectorRegistry {
 
     /** The registry. */
     public CollectorRegistry build() {
-      return new CollectorRegistry(failOnCollectorError);
+      return new CollectorRegistry(this);
     }
   }
 
@@ -119,6 +149,9 @@ public final class CollectorRegistry {
         namesToCollectors.put(name, collector);
       }
       collectorsToNames.put(collector, names);
+      if (collector instanceof Metric) {
+        ((Metric<?>) collector).applyRegistryDefaults(defaultMaxSeries, defaultPolicy);
+      }
       collectors.add(collector);
     }
   }
@@ -183,6 +216,45 @@ public final class CollectorRegistry {
           out.add(s);
         }
       }
+    }
+    for (MetricSnapshot<?> s : cardinalitySnapshots()) {
+      if (matches(s, filter)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code hearth_metric_series{metric}} for every registered labelled metric and
+   * {@code hearth_cardinality_overflow_total{metric}} for those that hit their limit.
+   */
+  private List<MetricSnapshot<?>> cardinalitySnapshots() {
+    GaugeMetricFamily series = new GaugeMetricFamily("hearth_metric_series",
+        "Series of each labelled metric in this registry.", List.of("metric"));
+    CounterMetricFamily overflow = new CounterMetricFamily("hearth_cardinality_overflow_total",
+        "Lookups of new label combinations past a metric's series limit (routed to the overflow series or dropped).",
+        List.of("metric"));
+    boolean anySeries = false;
+    boolean anyOverflow = false;
+    for (Collector c : collectors) {
+      if (c instanceof Metric && !((Metric<?>) c).labelNames().isEmpty()) {
+        Metric<?> m = (Metric<?>) c;
+        series.addMetric(List.of(m.name()), m.childCount());
+        anySeries = true;
+        long o = m.overflowCount();
+        if (o > 0) {
+          overflow.addMetric(List.of(m.name()), o);
+          anyOverflow = true;
+        }
+      }
+    }
+    List<MetricSnapshot<?>> out = new ArrayList<>(2);
+    if (anySeries) {
+      out.add(series.build());
+    }
+    if (anyOverflow) {
+      out.add(overflow.build());
     }
     return out;
   }

@@ -39,6 +39,21 @@ public abstract class Metric<C> implements Collector {
   /** The only child of a metric without labels; null when labelled. Set by {@link #init()}. */
   C noLabels;
 
+  /** Marks "no limit" in {@link #maxSeries}. */
+  static final int UNLIMITED = Integer.MAX_VALUE;
+  /** The limit used when neither the builder nor the registry gives one. */
+  static final int DEFAULT_MAX_SERIES = 10_000;
+  private final boolean explicitLimit;
+  private final boolean explicitPolicy;
+  private volatile int maxSeries;
+  private volatile CardinalityPolicy policy;
+  /** Lazily created: the all-{@code __overflow__} series, and the detached child for DROP. */
+  private volatile C overflow;
+  private volatile C dropped;
+  private final java.util.concurrent.atomic.LongAdder overflowEvents = new java.util.concurrent.atomic.LongAdder();
+  private volatile boolean limitWarned;
+  private static final System.Logger LOG = System.getLogger(Metric.class.getName());
+
   Metric(Builder<?, ?> b) {
     this.name = b.familyName();
     this.help = b.help;
@@ -47,6 +62,35 @@ public abstract class Metric<C> implements Collector {
     this.children = new ChildTable<>(labelNames.length);
     this.storage = b.storage != null ? b.storage : ValueStorages.current();
     this.multiprocessMode = b.multiprocessMode;
+    this.explicitLimit = b.maxSeries != null;
+    this.explicitPolicy = b.policy != null;
+    this.maxSeries = b.maxSeries != null ? b.maxSeries : DEFAULT_MAX_SERIES;
+    this.policy = b.policy != null ? b.policy : CardinalityPolicy.OVERFLOW;
+  }
+
+  /** Applies a registry's defaults to options the builder left open. */
+  final void applyRegistryDefaults(int defaultMaxSeries, CardinalityPolicy defaultPolicy) {
+    if (!explicitLimit) {
+      maxSeries = defaultMaxSeries;
+    }
+    if (!explicitPolicy) {
+      policy = defaultPolicy;
+    }
+  }
+
+  /** The series limit ({@link Integer#MAX_VALUE} when unlimited). */
+  public int maxSeries() {
+    return maxSeries;
+  }
+
+  /** What happens to new label combinations past {@link #maxSeries()}. */
+  public CardinalityPolicy cardinalityPolicy() {
+    return policy;
+  }
+
+  /** Lookups routed to the overflow series or dropped because of the limit, so far. */
+  public long overflowCount() {
+    return overflowEvents.sum();
   }
 
   /** Creates the single child of a metric without labels; subclass constructors call it last. */
@@ -155,16 +199,66 @@ public abstract class Metric<C> implements Collector {
   public void clear() {
     if (labelNames.length > 0) {
       children.clear();
+      overflow = null;
     }
   }
 
-  /** The number of series. */
+  /** The number of exposed series (the overflow series included). */
   public int childCount() {
-    return children.size();
+    return children.size() + (overflow != null ? 1 : 0);
   }
 
+  /** The miss path of a lookup: create the child, or apply the cardinality policy. */
   private C create(String[] values) {
-    return children.computeIfAbsent(values, this::newChild);
+    C c = children.computeIfAbsent(values, this::newChild, maxSeries);
+    if (c != null) {
+      return c;
+    }
+    return overLimit(values);
+  }
+
+  private C overLimit(String[] values) {
+    if (!limitWarned) {
+      limitWarned = true;
+      LOG.log(System.Logger.Level.WARNING, () -> describeForErrors() + " reached its limit of "
+          + maxSeries + " series; new label combinations now follow policy " + policy
+          + " (first rejected: " + labelsOf(values.clone()) + ")");
+    }
+    CardinalityPolicy p = policy;
+    if (p == CardinalityPolicy.FAIL) {
+      throw new CardinalityLimitExceededException(name, maxSeries, labelsOf(values.clone()).toString());
+    }
+    overflowEvents.increment();
+    if (p == CardinalityPolicy.DROP) {
+      C d = dropped;
+      if (d == null) {
+        synchronized (this) {
+          d = dropped;
+          if (d == null) {
+            d = newChild(fill(CardinalityPolicy.OVERFLOW_VALUE));
+            dropped = d;
+          }
+        }
+      }
+      return d;
+    }
+    C o = overflow;
+    if (o == null) {
+      synchronized (this) {
+        o = overflow;
+        if (o == null) {
+          o = newChild(fill(CardinalityPolicy.OVERFLOW_VALUE));
+          overflow = o;
+        }
+      }
+    }
+    return o;
+  }
+
+  private String[] fill(String value) {
+    String[] v = new String[labelNames.length];
+    java.util.Arrays.fill(v, value);
+    return v;
   }
 
   /** The child of a metric without labels, or an error naming the labels to give. */
@@ -230,6 +324,10 @@ public abstract class Metric<C> implements Collector {
   /** Calls {@code action} with each child's labels and the child. */
   final void forEachChild(java.util.function.BiConsumer<Labels, C> action) {
     children.forEach((values, child) -> action.accept(labelsOf(values), child));
+    C o = overflow;
+    if (o != null) {
+      action.accept(labelsOf(fill(CardinalityPolicy.OVERFLOW_VALUE)), o);
+    }
   }
 
   /** A storage slot for one sample of a series, or null when values live on the heap. */
@@ -282,6 +380,8 @@ public abstract class Metric<C> implements Collector {
     String[] labelNames = new String[0];
     ValueStorage storage;
     MultiprocessMode multiprocessMode;
+    Integer maxSeries;
+    CardinalityPolicy policy;
 
     Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -319,6 +419,31 @@ public abstract class Metric<C> implements Collector {
      */
     public B unit(String unit) {
       this.unit = Objects.requireNonNull(unit, "unit");
+      return self();
+    }
+
+    /**
+     * At most {@code maxSeries} label combinations (default: the registry's, 10,000 unless
+     * configured); past it, {@link #cardinalityPolicy(CardinalityPolicy)} applies.
+     */
+    public B maxSeries(int maxSeries) {
+      if (maxSeries < 1) {
+        throw new IllegalArgumentException(
+            "Metric '" + name + "': maxSeries must be >= 1, got " + maxSeries);
+      }
+      this.maxSeries = maxSeries;
+      return self();
+    }
+
+    /** No series limit: for those who really want it. */
+    public B unlimitedSeries() {
+      this.maxSeries = UNLIMITED;
+      return self();
+    }
+
+    /** What happens past the series limit (default {@link CardinalityPolicy#OVERFLOW}). */
+    public B cardinalityPolicy(CardinalityPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
       return self();
     }
 

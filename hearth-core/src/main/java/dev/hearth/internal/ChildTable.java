@@ -131,6 +131,14 @@ public final class ChildTable<C> {
    * private copy of the values) when absent. The factory may return null to create nothing.
    */
   public C computeIfAbsent(String[] values, Function<String[], C> factory) {
+    return computeIfAbsent(values, factory, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #computeIfAbsent(String[], Function)}, but creates nothing and returns null when
+   * the table already holds {@code limit} children.
+   */
+  public C computeIfAbsent(String[] values, Function<String[], C> factory, int limit) {
     C c = get(values);
     if (c != null) {
       return c;
@@ -139,6 +147,9 @@ public final class ChildTable<C> {
       c = get(values);
       if (c != null) {
         return c;
+      }
+      if (size >= limit) {
+        return null;
       }
       String[] key = values.clone();
       c = factory.apply(key);
