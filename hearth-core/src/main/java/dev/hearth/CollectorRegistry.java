@@ -179,6 +179,14 @@ public final class CollectorRegistry {
     return Collections.unmodifiableList(new ArrayList<>(collectors));
   }
 
+  /**
+   * Which registered metrics hold how many series, their limits, and the labels that cause them
+   * (metrics with the most series first).
+   */
+  public CardinalityReport cardinality() {
+    return CardinalityReport.of(collectors());
+  }
+
   /** Collects every registered collector. */
   public List<MetricSnapshot<?>> collect() {
     return collect(name -> true);
