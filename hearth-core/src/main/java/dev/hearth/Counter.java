@@ -74,6 +74,11 @@ public final class Counter extends Metric<Counter.Child> {
   }
 
   @Override
+  long touchedNanos(Child child) {
+    return child.touchedNanos;
+  }
+
+  @Override
   public CounterSnapshot snapshot() {
     List<CounterSnapshot.DataPoint> points = new ArrayList<>(childCount());
     forEachChild((labels, c) -> points.add(c.dataPoint(labels)));
@@ -123,6 +128,7 @@ public final class Counter extends Metric<Counter.Child> {
     private volatile long doubleBits;
     private final long createdMillis = System.currentTimeMillis();
     private volatile Exemplar exemplar;
+    private long touchedNanos = System.nanoTime(); // read only when the metric expires series
 
     Child(DoubleSlot slot) {
       this.slot = slot;
@@ -130,6 +136,9 @@ public final class Counter extends Metric<Counter.Child> {
 
     /** Adds one. */
     public void inc() {
+      if (expiring) {
+        touchedNanos = System.nanoTime();
+      }
       if (slot == null) {
         add(1);
       } else {
@@ -174,6 +183,9 @@ public final class Counter extends Metric<Counter.Child> {
       if (!(amount >= 0 && amount < Double.POSITIVE_INFINITY)) {
         throw new IllegalArgumentException("Counter '" + name + "': increment " + amount
             + " is invalid; counters only go up by finite, non-negative amounts");
+      }
+      if (expiring) {
+        touchedNanos = System.nanoTime();
       }
       if (slot != null) {
         slot.add(amount);

@@ -112,6 +112,11 @@ public final class Gauge extends Metric<Gauge.Child> {
   }
 
   @Override
+  long touchedNanos(Child child) {
+    return child.touchedNanos;
+  }
+
+  @Override
   public GaugeSnapshot snapshot() {
     List<GaugeSnapshot.DataPoint> points = new ArrayList<>(childCount());
     forEachChild((labels, c) -> points.add(c.dataPoint(labels)));
@@ -158,6 +163,7 @@ public final class Gauge extends Metric<Gauge.Child> {
     @SuppressWarnings("unused") // through BITS
     private volatile long bits;
     private volatile DoubleSupplier function;
+    private long touchedNanos = System.nanoTime(); // read only when the metric expires series
 
     Child(DoubleSlot slot) {
       this.slot = slot;
@@ -170,6 +176,9 @@ public final class Gauge extends Metric<Gauge.Child> {
 
     /** Adds {@code amount} (may be negative). */
     public void inc(double amount) {
+      if (expiring) {
+        touchedNanos = System.nanoTime();
+      }
       if (slot != null) {
         slot.add(amount);
         return;
@@ -193,6 +202,9 @@ public final class Gauge extends Metric<Gauge.Child> {
 
     /** Sets the value. */
     public void set(double value) {
+      if (expiring) {
+        touchedNanos = System.nanoTime();
+      }
       if (slot != null) {
         slot.set(value);
       } else {

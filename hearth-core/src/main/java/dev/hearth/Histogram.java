@@ -93,6 +93,11 @@ public final class Histogram extends Metric<Histogram.Child> {
   }
 
   @Override
+  long touchedNanos(Child child) {
+    return child.touchedNanos;
+  }
+
+  @Override
   public HistogramSnapshot snapshot() {
     List<HistogramSnapshot.DataPoint> points = new ArrayList<>(childCount());
     forEachChild((labels, c) -> points.add(c.dataPoint(labels)));
@@ -128,6 +133,7 @@ public final class Histogram extends Metric<Histogram.Child> {
     private final DoubleSlot sumSlot;
     private final long createdMillis = System.currentTimeMillis();
     private volatile AtomicReferenceArray<Exemplar> exemplars;
+    private long touchedNanos = System.nanoTime(); // read only when the metric expires series
 
     Child(String[] values) {
       int n = upperBounds.length;
@@ -152,6 +158,9 @@ public final class Histogram extends Metric<Histogram.Child> {
 
     /** Records one observation. */
     public void observe(double value) {
+      if (expiring) {
+        touchedNanos = System.nanoTime();
+      }
       int i = bucketIndex(value);
       LongAdder[] c = counts;
       if (c != null) {

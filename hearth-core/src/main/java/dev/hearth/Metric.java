@@ -52,6 +52,10 @@ public abstract class Metric<C> implements Collector {
   private volatile C dropped;
   private final java.util.concurrent.atomic.LongAdder overflowEvents = new java.util.concurrent.atomic.LongAdder();
   private volatile boolean limitWarned;
+  /** Series not recorded to for this long are removed at the next scrape; 0: never. */
+  final long expireAfterNanos;
+  /** {@code expireAfterNanos > 0}: children note the time of each recording. */
+  final boolean expiring;
   private static final System.Logger LOG = System.getLogger(Metric.class.getName());
 
   Metric(Builder<?, ?> b) {
@@ -64,6 +68,8 @@ public abstract class Metric<C> implements Collector {
     this.multiprocessMode = b.multiprocessMode;
     this.explicitLimit = b.maxSeries != null;
     this.explicitPolicy = b.policy != null;
+    this.expireAfterNanos = b.expireAfter == null ? 0 : b.expireAfter.toNanos();
+    this.expiring = expireAfterNanos > 0;
     this.maxSeries = b.maxSeries != null ? b.maxSeries : DEFAULT_MAX_SERIES;
     this.policy = b.policy != null ? b.policy : CardinalityPolicy.OVERFLOW;
   }
@@ -112,6 +118,11 @@ public abstract class Metric<C> implements Collector {
 
   /** The family's type. */
   abstract MetricType type();
+
+  /** When a child was last recorded to ({@link System#nanoTime()}); used only when expiring. */
+  long touchedNanos(C child) {
+    return Long.MAX_VALUE;
+  }
 
   /** Creates a child; {@code values} is owned by the child and never modified. */
   abstract C newChild(String[] values);
@@ -323,6 +334,10 @@ public abstract class Metric<C> implements Collector {
 
   /** Calls {@code action} with each child's labels and the child. */
   final void forEachChild(java.util.function.BiConsumer<Labels, C> action) {
+    if (expiring) {
+      long now = System.nanoTime();
+      children.removeIf(c -> now - touchedNanos(c) > expireAfterNanos);
+    }
     children.forEach((values, child) -> action.accept(labelsOf(values), child));
     C o = overflow;
     if (o != null) {
@@ -382,6 +397,7 @@ public abstract class Metric<C> implements Collector {
     MultiprocessMode multiprocessMode;
     Integer maxSeries;
     CardinalityPolicy policy;
+    java.time.Duration expireAfter;
 
     Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -444,6 +460,20 @@ public abstract class Metric<C> implements Collector {
     /** What happens past the series limit (default {@link CardinalityPolicy#OVERFLOW}). */
     public B cardinalityPolicy(CardinalityPolicy policy) {
       this.policy = Objects.requireNonNull(policy, "policy");
+      return self();
+    }
+
+    /**
+     * Removes series not recorded to for {@code idle} (checked at each scrape), for labels such as
+     * customer IDs whose values come and go. Off by default; when on, each recording also reads
+     * the clock. A handle kept across the expiry records into a detached series.
+     */
+    public B expireAfter(java.time.Duration idle) {
+      Objects.requireNonNull(idle, "idle");
+      if (idle.isNegative() || idle.isZero()) {
+        throw new IllegalArgumentException("Metric '" + name + "': expireAfter must be positive, got " + idle);
+      }
+      this.expireAfter = idle;
       return self();
     }
 

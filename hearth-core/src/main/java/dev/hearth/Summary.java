@@ -83,6 +83,11 @@ public final class Summary extends Metric<Summary.Child> {
   }
 
   @Override
+  long touchedNanos(Child child) {
+    return child.touchedNanos;
+  }
+
+  @Override
   public SummarySnapshot snapshot() {
     List<SummarySnapshot.DataPoint> points = new ArrayList<>(childCount());
     forEachChild((labels, c) -> points.add(c.dataPoint(labels)));
@@ -102,6 +107,7 @@ public final class Summary extends Metric<Summary.Child> {
     private final DoubleSlot sumSlot;
     private final SlidingWindowQuantiles window;
     private final long createdMillis = System.currentTimeMillis();
+    private long touchedNanos = System.nanoTime(); // read only when the metric expires series
 
     Child(String[] values) {
       if (storage == null) {
@@ -121,6 +127,9 @@ public final class Summary extends Metric<Summary.Child> {
 
     /** Records one observation. */
     public void observe(double value) {
+      if (expiring) {
+        touchedNanos = System.nanoTime();
+      }
       if (count != null) {
         count.increment();
         sum.add(value);

@@ -93,6 +93,30 @@ class CardinalityTest {
     assertThatThrownBy(() -> Counter.builder("z").maxSeries(0)).hasMessageContaining("maxSeries");
   }
 
+  @Test
+  void idleSeriesExpireAtScrapeAndFreeRoom() throws Exception {
+    Counter c = Counter.builder("per_customer").labelNames("customer").maxSeries(2)
+        .cardinalityPolicy(CardinalityPolicy.FAIL).expireAfter(java.time.Duration.ofMillis(200)).build();
+    Histogram h = Histogram.builder("h").labelNames("k").expireAfter(java.time.Duration.ofMillis(200)).build();
+    c.labels("a").inc();
+    c.labels("b").inc();
+    h.labels("x").observe(1);
+    h.labels("y").observe(1);
+    Thread.sleep(300);
+    c.labels("a").inc();
+    h.labels("x").observe(2);
+    assertThat(c.snapshot().dataPoints()).extracting(dp -> dp.labels().get("customer")).containsExactly("a");
+    assertThat(h.snapshot().dataPoints()).extracting(dp -> dp.labels().get("k")).containsExactly("x");
+    c.labels("c").inc(); // room freed by the expired series
+    assertThat(c.childCount()).isEqualTo(2);
+    Counter never = Counter.builder("never").labelNames("k").build();
+    never.labels("old").inc();
+    Thread.sleep(10);
+    assertThat(never.snapshot().dataPoints()).hasSize(1);
+    assertThatThrownBy(() -> Counter.builder("x").expireAfter(java.time.Duration.ZERO))
+        .hasMessageContaining("expireAfter");
+  }
+
   /**
    * Random label sets thrown past the limit by concurrent writers, under every policy: totals,
    * series counts and self-metrics are exact.

@@ -179,6 +179,30 @@ public final class ChildTable<C> {
     return c;
   }
 
+  /** Removes every child that {@code stale} accepts; returns how many. */
+  @SuppressWarnings("unchecked")
+  public synchronized int removeIf(java.util.function.Predicate<C> stale) {
+    Object[] t = table;
+    int last = stride - 1;
+    Object[] n = new Object[t.length];
+    int removed = 0;
+    for (int base = 0; base < t.length; base += stride) {
+      Object c = t[base + last];
+      if (c != null) {
+        if (stale.test((C) c)) {
+          removed++;
+        } else {
+          insert(n, keyAt(t, base), c);
+        }
+      }
+    }
+    if (removed > 0) {
+      table = n;
+      size -= removed;
+    }
+    return removed;
+  }
+
   /** Removes every child. */
   public synchronized void clear() {
     table = new Object[INITIAL_CAPACITY << shift];
