@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 JAR=hearth-benchmarks/target/benchmarks.jar
 OUT=hearth-benchmarks/target
-BENCH=${BENCH:-'dev\.hearth\.benchmarks\.(Counter|LabeledCounter|Histogram|Exposition)Benchmark\.'}
+BENCH=${BENCH:-'dev\.hearth\.benchmarks\.(Counter|LabeledCounter|Histogram|Exposition|Cardinality)Benchmark\.'}
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   mvn -B -q -DskipTests -pl hearth-benchmarks -am package

@@ -36,6 +36,7 @@ public final class ResultsTable {
     CASES.put("LabeledCounterBenchmark", "2. labeled counter lookup+inc (3 labels, 100 combos)");
     CASES.put("HistogramBenchmark", "3. histogram observe (default buckets)");
     CASES.put("ExpositionBenchmark", "4. text exposition (scrape)");
+    CASES.put("CardinalityBenchmark", "6. series limit cost (Hearth; limit=limited/unlimited)");
     LIBRARIES.put("hearth", "Hearth");
     LIBRARIES.put("clientJava", "client_java 1.10.0");
     LIBRARIES.put("micrometer", "Micrometer 1.17.2");
