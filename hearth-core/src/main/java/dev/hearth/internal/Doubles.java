@@ -119,16 +119,26 @@ public final class Doubles {
    * The shortest decimal that parses back to {@code v} (finite, non-negative) and, among those,
    * the nearest to {@code v}: Python's {@code repr} (and Java 19+'s {@code Double.toString}).
    * Java 17's {@code Double.toString} round-trips but is sometimes longer ({@code 2^55},
-   * {@code 1e23}, {@code 4.9e-324}) or not the nearest in its last digit. If any p-digit decimal
-   * round-trips, the nearest p-digit decimal to {@code v} does, so trying the correctly rounded
-   * one for p = 1, 2, ... finds the answer.
+   * {@code 1e23}, {@code 4.9e-324}) or not the nearest in its last digit. The decimals that parse
+   * to {@code v} form an interval around it (lopsided at powers of two), so if any p-digit decimal
+   * does, the p-digit decimal just below or just above {@code v} does: trying both for p = 1, 2,
+   * ... finds the answer.
    */
   static BigDecimal shortest(double v) {
     BigDecimal exact = new BigDecimal(v);
-    for (int p = 1; p < 17; p++) {
-      BigDecimal c = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-      if (Double.parseDouble(c.toString()) == v) {
-        return c.stripTrailingZeros();
+    for (int p = 1; p <= 17; p++) {
+      BigDecimal down = exact.round(new MathContext(p, RoundingMode.FLOOR));
+      BigDecimal up = exact.round(new MathContext(p, RoundingMode.CEILING));
+      boolean downOk = Double.parseDouble(down.toString()) == v;
+      boolean upOk = Double.parseDouble(up.toString()) == v;
+      if (downOk && upOk) {
+        int cmp = exact.subtract(down).compareTo(up.subtract(exact));
+        BigDecimal pick = cmp < 0 ? down : cmp > 0 ? up
+            : (down.unscaledValue().testBit(0) ? up : down); // a tie: the even last digit
+        return pick.stripTrailingZeros();
+      }
+      if (downOk || upOk) {
+        return (downOk ? down : up).stripTrailingZeros();
       }
     }
     return exact.round(new MathContext(17, RoundingMode.HALF_EVEN)).stripTrailingZeros();
