@@ -39,7 +39,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link MultiprocessMode#MOSTRECENT} needs {@link FormatVersion#V2}.
  *
  * <p>The process id must be unique among the processes writing the directory at one time (in
- * containers sharing a volume, every JVM is pid 1: set one). Thread-safe.
+ * containers sharing a volume, every JVM is pid 1: set one). Each open file is locked
+ * ({@link java.nio.channels.FileLock}, where the file system supports it), so a second Hearth
+ * writer with the same id fails with an error naming the file, and
+ * {@link MultiProcessCollector.Builder#lockBasedLiveness(boolean)} can tell live writers from
+ * dead ones. Other code in the JVM must not open these files: closing any descriptor of a file
+ * drops the process's lock on it. Thread-safe.
  */
 public final class MmapValueStorage implements ValueStorage, Closeable {
   private final Path directory;

@@ -34,6 +34,9 @@ import java.util.Objects;
  * earlier); {@code HEARTH_MULTIPROC_PROCESS_ID} replaces the pid in file names (set it where
  * every process is pid 1, as in containers). Wipe the directory when the group of processes
  * starts: files of exited processes are merged forever otherwise.
+ *
+ * <p>Summary quantiles, info and state set metrics are not shared between processes; see the
+ * package documentation.
  */
 public final class MultiProcess {
   /** The directory variable Python uses. */

@@ -65,6 +65,40 @@ class MultiProcessCollectorVectorTest {
   }
 
   @Test
+  void mixedV1AndV2DirectoryIsReadFileByFile(@TempDir Path dir) throws Exception {
+    String v1 = "0.16.0/01-counters-histograms-summaries";
+    String v2 = "0.25.0/01-counters-histograms-summaries";
+    Vectors.extract(v1, dir);
+    Vectors.extract(v2, dir);
+    MultiProcessCollector collector = new MultiProcessCollector(dir);
+    List<MetricSnapshot<?>> mixed = collector.collect();
+    assertThat(collector.readErrors()).isEmpty();
+    List<MetricSnapshot<?>> e1 = expected(v1);
+    List<MetricSnapshot<?>> e2 = expected(v2);
+    assertThat(names(mixed)).containsExactlyElementsOf(names(e1));
+    int checked = 0;
+    for (int i = 0; i < e1.size(); i++) {
+      List<Sample> a = e1.get(i).samples();
+      List<Sample> b = e2.get(i).samples();
+      for (Sample s : mixed.get(i).samples()) {
+        double want = value(a, s) + value(b, s);
+        assertThat(s.value()).as(s.toString()).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-9 * Math.abs(want)));
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(50);
+  }
+
+  private static double value(List<Sample> samples, Sample like) {
+    for (Sample s : samples) {
+      if (s.name().equals(like.name()) && s.labels().equals(like.labels())) {
+        return s.value();
+      }
+    }
+    throw new AssertionError("no " + like.name() + like.labels());
+  }
+
+  @Test
   void badFilesAreSkippedAndCounted(@TempDir Path dir) throws Exception {
     String scenario = "0.25.0/01-counters-histograms-summaries";
     Vectors.extract(scenario, dir);

@@ -63,12 +63,16 @@ public final class MmapDbFile implements Closeable {
     try {
       this.channel = file.getChannel();
       FileLock lock;
+      boolean lockable = true;
       try {
         lock = channel.tryLock();
       } catch (OverlappingFileLockException e) {
         lock = null;
+      } catch (IOException e) { // a file system without locks: write unprotected, as Python does
+        lock = null;
+        lockable = false;
       }
-      if (lock == null) {
+      if (lock == null && lockable) {
         throw new DbFileException(name, -1, "is already being written by another live process or"
             + " storage with the same process id; every writer needs its own id");
       }
