@@ -99,7 +99,8 @@ class HTTPServerTest {
     assertThat(om.headers().firstValue("Content-Type")).hasValue(OM);
     assertThat(text(om)).contains("requests_total{code=\"200\"} 3.0 # {trace_id=\"abc123\"} 3.0")
         .endsWith("# EOF\n");
-    assertThat(ExpositionParser.parse(text(om), ExpositionFormat.OPENMETRICS_1_0_0)).hasSize(3);
+    assertThat(ExpositionParser.parse(text(om), ExpositionFormat.OPENMETRICS_1_0_0))
+        .extracting(MetricSnapshot::name).contains("requests", "temperature_celsius", "latency_seconds");
     HttpResponse<byte[]> lowQ = get("/metrics", "Accept",
         "application/openmetrics-text;q=0.3, text/plain;q=0.7");
     assertThat(lowQ.headers().firstValue("Content-Type")).hasValue(TEXT);
@@ -127,7 +128,7 @@ class HTTPServerTest {
     String body = text(get("/metrics?name[]=temperature_celsius&name%5B%5D=requests_total"));
     List<MetricSnapshot<?>> families = ExpositionParser.parse(body, ExpositionFormat.PROMETHEUS_TEXT_0_0_4);
     assertThat(families).extracting(MetricSnapshot::name)
-        .containsExactlyInAnyOrder("requests", "temperature_celsius");
+        .containsExactlyInAnyOrder("requests", "requests_created", "temperature_celsius");
     HttpResponse<byte[]> bad = get("/metrics?name[]=" + "a".repeat(201));
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(text(bad)).isEqualTo("bad name[] parameter: a name longer than 200 characters\n");
@@ -148,6 +149,8 @@ class HTTPServerTest {
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.headers().firstValue("Content-Type")).hasValue(TEXT);
     assertThat(head.body()).isEmpty();
+    assertThat(head.headers().firstValue("Content-Length"))
+        .hasValue(Integer.toString(get("/metrics").body().length));
 
     HttpResponse<byte[]> healthy = get("/-/healthy");
     assertThat(healthy.statusCode()).isEqualTo(200);

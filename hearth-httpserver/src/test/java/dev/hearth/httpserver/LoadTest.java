@@ -42,6 +42,11 @@ class LoadTest {
         .register(registry);
     Summary sizes = Summary.builder("load_size_bytes").help("Sizes").register(registry);
     Gauge inFlight = Gauge.builder("load_in_flight").help("In flight").register(registry);
+    AtomicLong collections = new AtomicLong();
+    registry.register(() -> {
+      collections.incrementAndGet();
+      return List.of();
+    });
 
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong recorded = new AtomicLong();
@@ -151,10 +156,11 @@ class LoadTest {
         w.join(5000);
       }
       System.out.printf("LoadTest: %d scrapers, %d scrapes in %.1f s (%.0f scrapes/s, %.1f MB), "
-          + "%d recordings meanwhile, %d reconnects%n", SCRAPERS, scrapes.get(), seconds, scrapes.get() / seconds,
-          bytes.get() / 1e6, recorded.get(), reconnects.get());
+          + "%d recordings meanwhile, %d reconnects, %d collections%n", SCRAPERS, scrapes.get(), seconds, scrapes.get() / seconds,
+          bytes.get() / 1e6, recorded.get(), reconnects.get(), collections.get());
       assertThat(failures).isEmpty();
       assertThat(scrapes.get()).isGreaterThanOrEqualTo(SCRAPERS);
+      assertThat(collections.get()).as("concurrent scrapes share collections").isLessThan(scrapes.get());
       assertThat(recorded.get()).isPositive();
     } finally {
       stop.set(true);

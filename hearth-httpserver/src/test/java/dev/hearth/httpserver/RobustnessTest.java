@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.CollectorRegistry;
 import dev.hearth.Counter;
+import dev.hearth.Gauge;
 import dev.hearth.exposition.ExpositionFormat;
 import dev.hearth.exposition.ExpositionParser;
+import dev.hearth.model.MetricSnapshot;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +45,8 @@ class RobustnessTest {
     try (RawHttp c = new RawHttp(server.getPort())) {
       RawHttp.Response r = c.request("GET", "/metrics");
       assertThat(r.status()).isEqualTo(200);
-      assertThat(ExpositionParser.parse(r.text(), ExpositionFormat.PROMETHEUS_TEXT_0_0_4)).hasSize(1);
+      assertThat(ExpositionParser.parse(r.text(), ExpositionFormat.PROMETHEUS_TEXT_0_0_4))
+          .extracting(MetricSnapshot::name).contains("events", "events_created");
     }
   }
 
@@ -139,6 +144,33 @@ class RobustnessTest {
     // the pool is healthy again: a burst of scrapes all succeed promptly
     for (int i = 0; i < 20; i++) {
       assertStillServing();
+    }
+  }
+
+  @Test
+  void aClientThatNeverReadsALargeResponseIsDisconnected() throws Exception {
+    server.close();
+    CollectorRegistry big = new CollectorRegistry();
+    Gauge g = Gauge.builder("big_series").help("Many series").labelNames("id").register(big);
+    String pad = "x".repeat(300);
+    for (int i = 0; i < 80_000; i++) {
+      g.labels(pad + i).set(i);
+    }
+    try (HTTPServer s = HTTPServer.builder().host("127.0.0.1").port(0).registry(big).threads(1)
+        .scrapeTimeout(Duration.ofSeconds(3)).requestTimeout(Duration.ofSeconds(4)).buildAndStart();
+        Socket stalled = new Socket()) {
+      stalled.setReceiveBufferSize(4096);
+      stalled.connect(new InetSocketAddress("127.0.0.1", s.getPort()), 5000);
+      // asks for ~26 MB and never reads: the only handler thread blocks writing
+      stalled.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+          .getBytes(StandardCharsets.ISO_8859_1));
+      Thread.sleep(500);
+      long t0 = System.nanoTime();
+      try (RawHttp c = new RawHttp(s.getPort())) {
+        assertThat(c.request("GET", "/-/healthy").status()).isEqualTo(200);
+      }
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertThat(ms).as("served once the stalled writer hit the request timeout").isLessThan(10_000);
     }
   }
 

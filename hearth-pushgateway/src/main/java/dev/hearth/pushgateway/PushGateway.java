@@ -122,6 +122,8 @@ public final class PushGateway {
   private static void segment(StringBuilder sb, String name, String value) {
     if (isPlain(value)) {
       sb.append('/').append(name).append('/').append(value);
+    } else if (value.isEmpty()) {
+      sb.append('/').append(name).append("@base64/="); // the Pushgateway's form of ""
     } else {
       sb.append('/').append(name).append("@base64/")
           .append(Base64.getUrlEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));

@@ -121,12 +121,12 @@ class PushgatewayPeerTest {
     }
   }
 
-  /** The gateway's series of {@code job} as "name{labels} value", without its push_* gauges. */
+  /** The gateway's pg_* series of {@code job} as "name{labels} value" (not its push_* gauges). */
   static Set<String> stored(String job) throws IOException {
     Set<String> out = new TreeSet<>();
     for (MetricSnapshot<?> family : ExpositionParser.parse(get("/metrics"), ExpositionFormat.PROMETHEUS_TEXT_0_0_4)) {
       for (Sample s : family.samples()) {
-        if (job.equals(s.labels().get("job")) && !s.name().startsWith("push_")) {
+        if (job.equals(s.labels().get("job")) && s.name().startsWith("pg_")) {
           out.add(series(s.name(), s.labels().toMap(), s.value()));
         }
       }
@@ -139,6 +139,9 @@ class PushgatewayPeerTest {
     Set<String> out = new TreeSet<>();
     for (MetricSnapshot<?> family : registry.collect()) {
       for (Sample s : family.samples()) {
+        if (!s.name().startsWith("pg_")) {
+          continue; // only the test's own metrics
+        }
         Map<String, String> l = new TreeMap<>(s.labels().toMap());
         l.putAll(group);
         out.add(series(s.name(), l, s.value()));
