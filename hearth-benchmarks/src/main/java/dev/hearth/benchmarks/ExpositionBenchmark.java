@@ -95,7 +95,8 @@ public class ExpositionBenchmark {
       Series s = new Series(seriesCount / FAMILIES);
       for (int f = 0; f < FAMILIES; f++) {
         dev.hearth.Counter c = dev.hearth.Counter.builder("requests_" + f)
-            .help("Requests served.").labelNames(Fixtures.LABEL_NAMES).register(registry);
+            .help("Requests served.").labelNames(Fixtures.LABEL_NAMES).unlimitedSeries()
+            .register(registry);
         for (int j = 0; j < s.values.length; j++) {
           String[] v = s.values[j];
           c.labels(v[0], v[1], v[2]).inc(Series.amount(j));

@@ -101,7 +101,7 @@ public final class HeapPerSeries {
     switch (library) {
       case "hearth": {
         dev.hearth.Counter c = dev.hearth.Counter.builder(NAME).help("Requests.")
-            .labelNames(Fixtures.LABEL_NAMES).register(new CollectorRegistry());
+            .labelNames(Fixtures.LABEL_NAMES).unlimitedSeries().register(new CollectorRegistry());
         return new Subject() {
           @Override
           public void record(String a, String b, String cc) {

@@ -38,6 +38,8 @@ import javax.net.ssl.SSLContext;
  *       when {@code Accept-Encoding} allows, restricted to the families named by
  *       {@code name[]=} query parameters (at most 100 names of at most 200 characters; otherwise
  *       400). See {@link ScrapeHandler} for the details.
+ *   <li>{@code GET /cardinality}: the registry's cardinality report as JSON (series per metric,
+ *       limits, labels ranked by distinct values), behind the same authentication as /metrics.
  *   <li>{@code GET /-/healthy}: 200 {@code OK}, without authentication.
  *   <li>Other paths: 404. Methods other than GET and HEAD: 405 with {@code Allow: GET, HEAD}.
  * </ul>
@@ -78,6 +80,7 @@ public final class HTTPServer implements Closeable {
       this.watchdog = null;
       contexts.add(server.createContext(MetricsHandler.METRICS, handler));
       contexts.add(server.createContext(MetricsHandler.HEALTHY, handler));
+      contexts.add(server.createContext(MetricsHandler.CARDINALITY, handler));
       return;
     }
     this.ownsServer = true;

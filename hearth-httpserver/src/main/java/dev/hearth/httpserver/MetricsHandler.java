@@ -10,10 +10,11 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 
-/** Routes {@code /metrics}, {@code /-/healthy} and everything else (404). */
+/** Routes {@code /metrics}, {@code /cardinality}, {@code /-/healthy} and everything else (404). */
 final class MetricsHandler implements HttpHandler {
   static final String METRICS = "/metrics";
   static final String HEALTHY = "/-/healthy";
+  static final String CARDINALITY = "/cardinality";
   private static final System.Logger LOG = System.getLogger(HTTPServer.class.getName());
 
   private final ScrapeHandler scrapes;
@@ -42,7 +43,8 @@ final class MetricsHandler implements HttpHandler {
 
   private ScrapeResponse route(HttpExchange ex) {
     String path = ex.getRequestURI().getRawPath();
-    boolean metrics = METRICS.equals(path);
+    boolean cardinality = CARDINALITY.equals(path);
+    boolean metrics = METRICS.equals(path) || cardinality;
     if (!metrics && !HEALTHY.equals(path)) {
       return ScrapeResponse.error(404, "not found; metrics are at " + METRICS);
     }
@@ -58,6 +60,9 @@ final class MetricsHandler implements HttpHandler {
     if (credentials != null && !credentials.accepts(h.getFirst("Authorization"))) {
       ex.getResponseHeaders().set("WWW-Authenticate", credentials.challenge());
       return ScrapeResponse.error(401, "unauthorized");
+    }
+    if (cardinality) {
+      return scrapes.cardinality();
     }
     return scrapes.scrape(ex.getRequestURI().getRawQuery(), joined(h, "Accept"),
         joined(h, "Accept-Encoding"), h.getFirst("X-Prometheus-Scrape-Timeout-Seconds"));

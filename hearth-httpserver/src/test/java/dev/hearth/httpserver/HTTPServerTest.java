@@ -81,6 +81,18 @@ class HTTPServerTest {
   }
 
   @Test
+  void servesTheCardinalityReportAsJson() throws Exception {
+    HttpResponse<byte[]> r = get("/cardinality");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+    assertThat(text(r)).isEqualTo(registry.cardinality().toJson())
+        .contains("{\"name\":\"requests\",\"type\":\"counter\",\"series\":1,\"limit\":10000,"
+            + "\"policy\":\"OVERFLOW\",\"overflow\":0,\"backendFit\":\"SINGLE_PROMETHEUS\","
+            + "\"labels\":[{\"name\":\"code\",\"distinctValues\":1,\"topValues\":[{\"value\":\"200\",\"series\":1}]}]}");
+    assertThat(get("/cardinality", "Accept", "application/json").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void servesText004ByDefaultWithExactContentType() throws Exception {
     assertThat(server.getPort()).isPositive();
     HttpResponse<byte[]> r = get("/metrics");

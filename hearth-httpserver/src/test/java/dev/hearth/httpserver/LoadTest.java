@@ -26,12 +26,12 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * 200 concurrent scrapers (keep-alive connections, mixed formats and encodings) for about 8 s
+ * 200 concurrent scrapers (keep-alive connections, mixed formats and encodings) for about 10 s
  * while writer threads record; every response must be complete and parse.
  */
 class LoadTest {
   static final int SCRAPERS = 200;
-  static final long RUN_NANOS = TimeUnit.SECONDS.toNanos(8);
+  static final long RUN_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   @Test
   void concurrentScrapesWhileWritersRecord() throws Exception {

@@ -143,4 +143,41 @@ class TlsAndAuthTest {
       }
     }
   }
+
+  /** An existing HttpsServer of the application, configured with its own SSLContext, serves /metrics too. */
+  @Test
+  void existingHttpsServer(@TempDir Path dir) throws Exception {
+    Path keystore = dir.resolve("app.p12");
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    Peers.Result r = Peers.run(List.of(keytool, "-genkeypair", "-alias", "app", "-keyalg", "EC",
+        "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1",
+        "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
+        "-storepass", "changeit", "-keypass", "changeit"), null, dir, 60);
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(keystore)) {
+      ks.load(in, PASS);
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, PASS);
+    SSLContext serverTls = SSLContext.getInstance("TLS");
+    serverTls.init(kmf.getKeyManagers(), null, null);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    SSLContext clientTls = SSLContext.getInstance("TLS");
+    clientTls.init(null, tmf.getTrustManagers(), null);
+
+    com.sun.net.httpserver.HttpsServer app = com.sun.net.httpserver.HttpsServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    app.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(serverTls));
+    app.start();
+    try (HTTPServer s = HTTPServer.builder().httpServer(app).registry(registry).buildAndStart()) {
+      HttpClient trusting = HttpClient.newBuilder().sslContext(clientTls).build();
+      HttpResponse<String> ok = get(trusting, "https://127.0.0.1:" + s.getPort() + "/metrics");
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(ok.body()).contains("secure_events_total 2.0");
+    } finally {
+      app.stop(0);
+    }
+  }
 }

@@ -99,6 +99,17 @@ public final class ScrapeHandler implements AutoCloseable {
     this.collectors.allowCoreThreadTimeOut(true);
   }
 
+  /**
+   * The registry's cardinality report ({@link CollectorRegistry#cardinality()}) as JSON, for a
+   * {@code /cardinality} endpoint: series per metric, limits, labels ranked by distinct values.
+   */
+  public ScrapeResponse cardinality() {
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    headers.put("Content-Type", "application/json; charset=utf-8");
+    return new ScrapeResponse(200, headers,
+        registry.cardinality().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** A builder; the registry defaults to {@link CollectorRegistry#defaultRegistry()}. */
   public static Builder builder() {
     return new Builder();
