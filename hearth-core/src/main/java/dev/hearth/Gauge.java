@@ -238,23 +238,12 @@ public final class Gauge extends Metric<Gauge.Child> {
 
     /** Runs {@code work} and sets the gauge to its duration in seconds, which it returns. */
     public double time(Runnable work) {
-      Timer t = startTimer();
-      try {
-        work.run();
-      } finally {
-        t.close();
-      }
-      return t.observeDuration();
+      return Timer.time(this::set, work);
     }
 
     /** Calls {@code work}, sets the gauge to its duration in seconds, and returns its result. */
     public <T> T time(Callable<T> work) throws Exception {
-      Timer t = startTimer();
-      try {
-        return work.call();
-      } finally {
-        t.close();
-      }
+      return Timer.time(this::set, work);
     }
 
     /** The current value (from the function, when one is set). */

@@ -196,23 +196,12 @@ public final class Histogram extends Metric<Histogram.Child> {
 
     /** Runs {@code work}, observes its duration in seconds and returns it. */
     public double time(Runnable work) {
-      Timer t = startTimer();
-      try {
-        work.run();
-      } finally {
-        t.close();
-      }
-      return t.observeDuration();
+      return Timer.time(this::observe, work);
     }
 
     /** Calls {@code work}, observes its duration in seconds, and returns its result. */
     public <T> T time(Callable<T> work) throws Exception {
-      Timer t = startTimer();
-      try {
-        return work.call();
-      } finally {
-        t.close();
-      }
+      return Timer.time(this::observe, work);
     }
 
     /** The number of observations so far. */

@@ -1,5 +1,6 @@
 package dev.hearth;
 
+import java.util.concurrent.Callable;
 import java.util.function.DoubleConsumer;
 
 /**
@@ -39,6 +40,27 @@ public final class Timer implements AutoCloseable {
   public void close() {
     if (!done) {
       observeDuration();
+    }
+  }
+
+  /** Runs {@code work}, records its duration in seconds into {@code sink} and returns it. */
+  static double time(DoubleConsumer sink, Runnable work) {
+    Timer t = new Timer(sink);
+    try {
+      work.run();
+    } finally {
+      t.close();
+    }
+    return t.observeDuration();
+  }
+
+  /** Calls {@code work}, records its duration in seconds into {@code sink}, returns its result. */
+  static <T> T time(DoubleConsumer sink, Callable<T> work) throws Exception {
+    Timer t = new Timer(sink);
+    try {
+      return work.call();
+    } finally {
+      t.close();
     }
   }
 }

@@ -47,6 +47,30 @@ class TlsAndAuthTest {
     return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A self-signed certificate for 127.0.0.1 made with keytool: {server context, client context}. */
+  static SSLContext[] selfSigned(Path dir) throws Exception {
+    Path keystore = dir.resolve("server.p12");
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    Peers.Result r = Peers.run(List.of(keytool, "-genkeypair", "-alias", "hearth", "-keyalg", "EC",
+        "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1",
+        "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
+        "-storepass", "changeit", "-keypass", "changeit"), null, dir, 60);
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(keystore)) {
+      ks.load(in, PASS);
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, PASS);
+    SSLContext serverTls = SSLContext.getInstance("TLS");
+    serverTls.init(kmf.getKeyManagers(), null, null);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    SSLContext clientTls = SSLContext.getInstance("TLS");
+    clientTls.init(null, tmf.getTrustManagers(), null);
+    return new SSLContext[] {serverTls, clientTls};
+  }
+
   @Test
   void basicAuth() throws Exception {
     try (HTTPServer s = HTTPServer.builder().host("127.0.0.1").port(0).registry(registry)
@@ -93,25 +117,9 @@ class TlsAndAuthTest {
 
   @Test
   void httpsWithASelfSignedCertificateMadeAtTestTime(@TempDir Path dir) throws Exception {
-    Path keystore = dir.resolve("server.p12");
-    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Peers.Result r = Peers.run(List.of(keytool, "-genkeypair", "-alias", "hearth", "-keyalg", "EC",
-        "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1",
-        "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-        "-storepass", "changeit", "-keypass", "changeit"), null, dir, 60);
-    assertThat(r.exitCode).as(r.toString()).isZero();
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keystore)) {
-      ks.load(in, PASS);
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, PASS);
-    SSLContext serverTls = SSLContext.getInstance("TLS");
-    serverTls.init(kmf.getKeyManagers(), null, null);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    SSLContext clientTls = SSLContext.getInstance("TLS");
-    clientTls.init(null, tmf.getTrustManagers(), null);
+    SSLContext[] tls = selfSigned(dir);
+    SSLContext serverTls = tls[0];
+    SSLContext clientTls = tls[1];
 
     try (HTTPServer s = HTTPServer.builder().host("127.0.0.1").port(0).registry(registry)
         .sslContext(serverTls).bearerToken("t0ken").buildAndStart()) {
@@ -147,25 +155,9 @@ class TlsAndAuthTest {
   /** An existing HttpsServer of the application, configured with its own SSLContext, serves /metrics too. */
   @Test
   void existingHttpsServer(@TempDir Path dir) throws Exception {
-    Path keystore = dir.resolve("app.p12");
-    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Peers.Result r = Peers.run(List.of(keytool, "-genkeypair", "-alias", "app", "-keyalg", "EC",
-        "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1",
-        "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-        "-storepass", "changeit", "-keypass", "changeit"), null, dir, 60);
-    assertThat(r.exitCode).as(r.toString()).isZero();
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keystore)) {
-      ks.load(in, PASS);
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, PASS);
-    SSLContext serverTls = SSLContext.getInstance("TLS");
-    serverTls.init(kmf.getKeyManagers(), null, null);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    SSLContext clientTls = SSLContext.getInstance("TLS");
-    clientTls.init(null, tmf.getTrustManagers(), null);
+    SSLContext[] tls = selfSigned(dir);
+    SSLContext serverTls = tls[0];
+    SSLContext clientTls = tls[1];
 
     com.sun.net.httpserver.HttpsServer app = com.sun.net.httpserver.HttpsServer.create(
         new java.net.InetSocketAddress("127.0.0.1", 0), 0);
