@@ -61,6 +61,25 @@ public final class CollectorRegistry {
         .help("Scrapes in which a collector threw and was skipped.")
         .labelNames("collector")
         .build();
+    // the registry's own series: a metric registered under one of these names would clash
+    Collector self = new Collector() {
+      @Override
+      public List<MetricSnapshot<?>> collect() {
+        return List.of();
+      }
+
+      @Override
+      public String collectorName() {
+        return "the registry's self-metrics";
+      }
+    };
+    for (String family : List.of("hearth_collector_errors", "hearth_metric_series",
+        "hearth_cardinality_overflow")) {
+      MetricType type = family.equals("hearth_metric_series") ? MetricType.GAUGE : MetricType.COUNTER;
+      for (String name : exposedNames(family, type)) {
+        namesToCollectors.put(name, self);
+      }
+    }
   }
 
   /** The process-wide registry that {@code register()} without an argument uses. */
@@ -169,9 +188,9 @@ public final class CollectorRegistry {
 
   /** Removes every collector. */
   public synchronized void clear() {
-    collectors.clear();
-    namesToCollectors.clear();
-    collectorsToNames.clear();
+    for (Collector c : new ArrayList<>(collectors)) {
+      unregister(c);
+    }
   }
 
   /** The registered collectors, in registration order (a snapshot). */

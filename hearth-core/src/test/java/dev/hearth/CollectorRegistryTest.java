@@ -27,6 +27,17 @@ class CollectorRegistryTest {
   }
 
   @Test
+  void selfMetricNamesAreReserved() {
+    assertThatThrownBy(() -> Gauge.builder("hearth_metric_series").register(registry))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("self-metrics");
+    assertThatThrownBy(() -> Counter.builder("hearth_cardinality_overflow_total").register(registry))
+        .hasMessageContaining("self-metrics");
+    registry.clear();
+    assertThatThrownBy(() -> Counter.builder("hearth_collector_errors").register(registry))
+        .hasMessageContaining("self-metrics");
+  }
+
+  @Test
   void unregisterFreesNames() {
     Counter c = Counter.builder("x").register(registry);
     assertThatThrownBy(() -> registry.register(c)).hasMessageContaining("already registered");
