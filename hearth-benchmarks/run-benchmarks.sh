@@ -11,12 +11,20 @@
 #   hearth-benchmarks/run-benchmarks.sh -f 1 -wi 1 -i 1 -w 1s -r 1s
 # Environment: SKIP_BUILD=1 (reuse the jar), SKIP_HEAP=1, SKIP_JMH=1, HEAP_SERIES=N (default 1M),
 #   BENCH='regex' (which benchmarks; default all four classes).
+# Multi-process mode (optional, not in the default run): MULTIPROC=1 also runs
+#   MultiProcessBenchmark (mmap storage vs in memory, about 4 minutes, into the same table) and
+#   MultiProcessScrape (directory scrape, Hearth vs Python prometheus_client, about 1 minute,
+#   into target/multiproc-scrape.md; PYTHON=path, default /usr/bin/python3, must have
+#   prometheus_client installed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 JAR=hearth-benchmarks/target/benchmarks.jar
 OUT=hearth-benchmarks/target
 BENCH=${BENCH:-'dev\.hearth\.benchmarks\.(Counter|LabeledCounter|Histogram|Exposition|Cardinality)Benchmark\.'}
+if [ "${MULTIPROC:-0}" = 1 ]; then
+  BENCH="($BENCH|dev\.hearth\.benchmarks\.MultiProcessBenchmark\.)"
+fi
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   mvn -B -q -DskipTests -pl hearth-benchmarks -am package
@@ -30,6 +38,11 @@ if [ "${SKIP_JMH:-0}" != 1 ]; then
     -prof gc \
     -rf json -rff "$OUT/jmh-result.json" \
     "$@" | tee "$OUT/jmh-output.txt"
+fi
+
+if [ "${MULTIPROC:-0}" = 1 ]; then
+  java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -cp "$JAR" dev.hearth.benchmarks.MultiProcessScrape \
+    "${PYTHON:-/usr/bin/python3}" | tee "$OUT/multiproc-scrape.md"
 fi
 
 if [ "${SKIP_HEAP:-0}" != 1 ]; then

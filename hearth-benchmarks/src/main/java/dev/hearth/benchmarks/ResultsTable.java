@@ -37,7 +37,9 @@ public final class ResultsTable {
     CASES.put("HistogramBenchmark", "3. histogram observe (default buckets)");
     CASES.put("ExpositionBenchmark", "4. text exposition (scrape)");
     CASES.put("CardinalityBenchmark", "6. series limit cost (Hearth; limit=limited/unlimited)");
+    CASES.put("MultiProcessBenchmark", "7. multi-process mode: mmap (v2) vs in-memory");
     LIBRARIES.put("hearth", "Hearth");
+    LIBRARIES.put("hearthMmap", "Hearth multi-process (mmap v2)");
     LIBRARIES.put("clientJava", "client_java 1.10.0");
     LIBRARIES.put("micrometer", "Micrometer 1.17.2");
     LIBRARIES.put("otel", "OTel SDK 1.68.0");

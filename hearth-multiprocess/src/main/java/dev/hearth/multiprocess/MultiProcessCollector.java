@@ -73,6 +73,10 @@ public final class MultiProcessCollector implements Collector {
   private final long warnIntervalMillis;
   private final boolean lockLiveness;
   private final Map<String, CachedDbFile> cache = new HashMap<>();
+  private final Map<String, FileShapes> shapes = new HashMap<>();
+  // shared between files (processes write the same keys); cleared when a file goes away
+  private final CachedDbFile.KeyTable keyTable = new CachedDbFile.KeyTable();
+  private final Map<SampleKey, SampleKey> sampleKeys = new HashMap<>();
   private final Map<String, Long> readErrors = new TreeMap<>();
   private final Map<String, long[]> warnings = new HashMap<>(); // file -> {last millis, suppressed}
 
@@ -177,19 +181,85 @@ public final class MultiProcessCollector implements Collector {
     }
   }
 
+  /**
+   * What an entry's key says once normalised for merging; depends only on the key and the file
+   * name, so it is cached per file entry between scrapes.
+   */
+  private static final class Shape {
+    final String name;
+    final LabelsKey labels;
+    final double le; // NaN when not a bucket
+    final SampleKey key;
+
+    Shape(String name, LabelsKey labels, double le) {
+      this.name = name;
+      this.labels = labels;
+      this.le = le;
+      this.key = new SampleKey(name, labels);
+    }
+
+    Shape(SampleKey key, double le) {
+      this.name = key.name;
+      this.labels = key.labels;
+      this.le = le;
+      this.key = key;
+    }
+  }
+
+  /** The shapes computed for a file's cached entries, by entry identity. */
+  private static final class FileShapes {
+    final List<CachedDbFile.Entry> entries = new ArrayList<>();
+    final List<Shape> shapes = new ArrayList<>();
+  }
+
+  /** Sorted name/value label pairs (pid appended for gauges), with hash and Labels cached. */
+  private static final class LabelsKey {
+    final List<String> pairs;
+    private final int hash;
+    private Labels labels;
+
+    LabelsKey(List<String> pairs) {
+      this.pairs = pairs;
+      this.hash = pairs.hashCode();
+    }
+
+    /** The exposition labels, built once (collect() is serialised). */
+    Labels labels() {
+      Labels l = labels;
+      if (l == null) {
+        l = MultiProcessCollector.labels(pairs, null, null);
+        labels = l;
+      }
+      return l;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o == this || o instanceof LabelsKey && ((LabelsKey) o).hash == hash
+          && ((LabelsKey) o).pairs.equals(pairs);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
   private static final class Raw {
     final String name;
-    final List<String> labels; // sorted name/value pairs, pid appended for gauges
+    final LabelsKey labels;
+    final SampleKey key;
     final double value;
     final double timestamp;
     final double le; // NaN when not a bucket
 
-    Raw(String name, List<String> labels, double value, double timestamp, double le) {
-      this.name = name;
-      this.labels = labels;
+    Raw(Shape shape, double value, double timestamp) {
+      this.name = shape.name;
+      this.labels = shape.labels;
+      this.key = shape.key;
       this.value = value;
       this.timestamp = timestamp;
-      this.le = le;
+      this.le = shape.le;
     }
   }
 
@@ -209,22 +279,24 @@ public final class MultiProcessCollector implements Collector {
 
   private static final class SampleKey {
     final String name;
-    final List<String> labels;
+    final LabelsKey labels;
+    private final int hash;
 
-    SampleKey(String name, List<String> labels) {
+    SampleKey(String name, LabelsKey labels) {
       this.name = name;
       this.labels = labels;
+      this.hash = name.hashCode() * 31 + labels.hashCode();
     }
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof SampleKey && ((SampleKey) o).name.equals(name)
-          && ((SampleKey) o).labels.equals(labels);
+      return o == this || o instanceof SampleKey && ((SampleKey) o).hash == hash
+          && ((SampleKey) o).name.equals(name) && ((SampleKey) o).labels.equals(labels);
     }
 
     @Override
     public int hashCode() {
-      return name.hashCode() * 31 + labels.hashCode();
+      return hash;
     }
   }
 
@@ -246,17 +318,20 @@ public final class MultiProcessCollector implements Collector {
             && !heldByLiveWriter(directory.resolve(name))) {
           continue;
         }
-        values = cache.computeIfAbsent(name, CachedDbFile::new).read(directory.resolve(name));
+        values = cache.computeIfAbsent(name, n -> new CachedDbFile(n, keyTable)).read(directory.resolve(name));
         raws = toRaw(name, fn, values);
       } catch (NoSuchFileException e) { // deleted since listed, e.g. by markProcessDead
         cache.remove(name);
+        shapes.remove(name);
         continue;
       } catch (DbFileException e) {
         cache.remove(name);
+        shapes.remove(name);
         error(name, e.getMessage(), null);
         continue;
       } catch (IOException e) {
         cache.remove(name);
+        shapes.remove(name);
         error(name, "cannot read: " + e, e);
         continue;
       }
@@ -270,7 +345,12 @@ public final class MultiProcessCollector implements Collector {
         f.samples.add(raws.get(i));
       }
     }
-    cache.keySet().retainAll(new HashSet<>(names));
+    Set<String> present = new HashSet<>(names);
+    shapes.keySet().retainAll(present);
+    if (cache.keySet().retainAll(present)) {
+      keyTable.clear();
+      sampleKeys.clear();
+    }
     List<MetricSnapshot<?>> out = new ArrayList<>(families.size() + 1);
     for (Family f : families.values()) {
       MetricSnapshot<?> s = merge(f);
@@ -327,44 +407,62 @@ public final class MultiProcessCollector implements Collector {
 
   private List<Raw> toRaw(String file, FileName fn, List<CachedDbFile.Value> values)
       throws DbFileException {
+    FileShapes fs = shapes.computeIfAbsent(file, k -> new FileShapes());
     List<Raw> out = new ArrayList<>(values.size());
-    for (CachedDbFile.Value v : values) {
-      DbKey k = v.entry.key;
-      int n = k.labelCount();
-      Integer[] order = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
+    for (int i = 0; i < values.size(); i++) {
+      CachedDbFile.Value v = values.get(i);
+      if (i < fs.entries.size() && fs.entries.get(i) != v.entry) { // the file was parsed anew
+        fs.entries.subList(i, fs.entries.size()).clear();
+        fs.shapes.subList(i, fs.shapes.size()).clear();
       }
-      java.util.Arrays.sort(order, (a, b) -> {
-        int c = k.labelName(a).compareTo(k.labelName(b));
-        return c != 0 ? c : k.labelValue(a).compareTo(k.labelValue(b));
-      });
-      List<String> labels = new ArrayList<>(2 * n + 2);
-      double le = Double.NaN;
-      for (int i : order) {
-        if (fn.pid != null && k.labelName(i).equals("pid")) {
-          continue; // the file's pid label replaces a stored one
+      if (i == fs.entries.size()) {
+        Shape shape = shape(file, fn, v.entry.key);
+        SampleKey interned = sampleKeys.putIfAbsent(shape.key, shape.key);
+        if (interned != null) { // the same series in another file: share key and Labels
+          shape = new Shape(interned, shape.le);
         }
-        if (fn.type.equals("histogram") && k.labelName(i).equals("le")) {
-          le = parsePythonFloat(k.labelValue(i));
-          if (Double.isNaN(le)) {
-            throw new DbFileException(file, -1,
-                "bucket bound le=\"" + k.labelValue(i) + "\" of " + k.sampleName()
-                    + " is not a number");
-          }
-          le += 0.0; // -0.0 and 0.0 are one bucket, as in Python
-          continue;
-        }
-        labels.add(k.labelName(i));
-        labels.add(k.labelValue(i));
+        fs.shapes.add(shape);
+        fs.entries.add(v.entry);
       }
-      if (fn.pid != null) {
-        labels.add("pid");
-        labels.add(fn.pid);
-      }
-      out.add(new Raw(k.sampleName(), labels, v.value, v.timestamp, le));
+      out.add(new Raw(fs.shapes.get(i), v.value, v.timestamp));
     }
     return out;
+  }
+
+  private static Shape shape(String file, FileName fn, DbKey k) throws DbFileException {
+    int n = k.labelCount();
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> {
+      int c = k.labelName(a).compareTo(k.labelName(b));
+      return c != 0 ? c : k.labelValue(a).compareTo(k.labelValue(b));
+    });
+    List<String> labels = new ArrayList<>(2 * n + 2);
+    double le = Double.NaN;
+    for (int i : order) {
+      if (fn.pid != null && k.labelName(i).equals("pid")) {
+        continue; // the file's pid label replaces a stored one
+      }
+      if (fn.type.equals("histogram") && k.labelName(i).equals("le")) {
+        le = parsePythonFloat(k.labelValue(i));
+        if (Double.isNaN(le)) {
+          throw new DbFileException(file, -1,
+              "bucket bound le=\"" + k.labelValue(i) + "\" of " + k.sampleName()
+                  + " is not a number");
+        }
+        le += 0.0; // -0.0 and 0.0 are one bucket, as in Python
+        continue;
+      }
+      labels.add(k.labelName(i));
+      labels.add(k.labelValue(i));
+    }
+    if (fn.pid != null) {
+      labels.add("pid");
+      labels.add(fn.pid);
+    }
+    return new Shape(k.sampleName(), new LabelsKey(labels), le);
   }
 
   /** Python's {@code float(text)}, or NaN when it would raise (or is NaN). */
@@ -427,8 +525,7 @@ public final class MultiProcessCollector implements Collector {
   private static Map<SampleKey, Double> sums(Family f) {
     Map<SampleKey, Double> samples = new LinkedHashMap<>();
     for (Raw r : f.samples) {
-      SampleKey k = new SampleKey(r.name, r.labels);
-      samples.put(k, samples.getOrDefault(k, 0.0) + r.value);
+      samples.merge(r.key, r.value, Double::sum);
     }
     return samples;
   }
@@ -438,7 +535,7 @@ public final class MultiProcessCollector implements Collector {
     String total = f.name + "_total";
     for (Map.Entry<SampleKey, Double> e : sums(f).entrySet()) {
       if (e.getKey().name.equals(total)) {
-        points.add(new CounterSnapshot.DataPoint(labels(e.getKey().labels, null, null),
+        points.add(new CounterSnapshot.DataPoint(e.getKey().labels.labels(),
             e.getValue(), null, DataPoint.NO_TIMESTAMP, DataPoint.NO_TIMESTAMP));
       }
     }
@@ -446,7 +543,7 @@ public final class MultiProcessCollector implements Collector {
   }
 
   private static MetricSnapshot<?> mergeSummary(Family f) {
-    Map<List<String>, double[]> series = new LinkedHashMap<>();
+    Map<LabelsKey, double[]> series = new LinkedHashMap<>();
     for (Map.Entry<SampleKey, Double> e : sums(f).entrySet()) {
       double[] cs = series.computeIfAbsent(e.getKey().labels, k -> new double[] {Double.NaN, Double.NaN});
       if (e.getKey().name.equals(f.name + "_count")) {
@@ -456,8 +553,8 @@ public final class MultiProcessCollector implements Collector {
       }
     }
     List<SummarySnapshot.DataPoint> points = new ArrayList<>();
-    for (Map.Entry<List<String>, double[]> e : series.entrySet()) {
-      points.add(new SummarySnapshot.DataPoint(labels(e.getKey(), null, null), e.getValue()[0],
+    for (Map.Entry<LabelsKey, double[]> e : series.entrySet()) {
+      points.add(new SummarySnapshot.DataPoint(e.getKey().labels(), e.getValue()[0],
           e.getValue()[1], new double[0], new double[0], DataPoint.NO_TIMESTAMP,
           DataPoint.NO_TIMESTAMP));
     }
@@ -465,8 +562,8 @@ public final class MultiProcessCollector implements Collector {
   }
 
   private static MetricSnapshot<?> mergeHistogram(Family f) {
-    Map<List<String>, TreeMap<Double, Double>> buckets = new LinkedHashMap<>();
-    Map<List<String>, Double> sums = new LinkedHashMap<>();
+    Map<LabelsKey, TreeMap<Double, Double>> buckets = new LinkedHashMap<>();
+    Map<LabelsKey, Double> sums = new LinkedHashMap<>();
     for (Raw r : f.samples) {
       if (!Double.isNaN(r.le)) {
         TreeMap<Double, Double> b = buckets.computeIfAbsent(r.labels, k -> new TreeMap<>());
@@ -477,7 +574,7 @@ public final class MultiProcessCollector implements Collector {
       }
     }
     List<HistogramSnapshot.DataPoint> points = new ArrayList<>();
-    for (Map.Entry<List<String>, TreeMap<Double, Double>> e : buckets.entrySet()) {
+    for (Map.Entry<LabelsKey, TreeMap<Double, Double>> e : buckets.entrySet()) {
       TreeMap<Double, Double> b = e.getValue();
       boolean hasInf = b.containsKey(Double.POSITIVE_INFINITY);
       int n = b.size() + (hasInf ? 0 : 1);
@@ -494,7 +591,7 @@ public final class MultiProcessCollector implements Collector {
         bounds[i] = Double.POSITIVE_INFINITY;
         cumulative[i] = acc;
       }
-      points.add(new HistogramSnapshot.DataPoint(labels(e.getKey(), null, null), bounds, cumulative,
+      points.add(new HistogramSnapshot.DataPoint(e.getKey().labels(), bounds, cumulative,
           sums.getOrDefault(e.getKey(), Double.NaN), null, DataPoint.NO_TIMESTAMP,
           DataPoint.NO_TIMESTAMP));
     }
@@ -506,7 +603,7 @@ public final class MultiProcessCollector implements Collector {
     Map<SampleKey, Double> samples = new LinkedHashMap<>();
     Map<SampleKey, Double> timestamps = new HashMap<>();
     for (Raw r : f.samples) {
-      SampleKey withoutPid = new SampleKey(r.name, without(r.labels, "pid"));
+      SampleKey withoutPid = new SampleKey(r.name, new LabelsKey(without(r.labels.pairs, "pid")));
       double v = r.value;
       switch (mode) {
         case "min":
@@ -537,12 +634,12 @@ public final class MultiProcessCollector implements Collector {
           }
           break;
         default: // all, liveall, and unknown modes as Python
-          samples.put(new SampleKey(r.name, r.labels), v);
+          samples.put(r.key, v);
       }
     }
     List<GaugeSnapshot.DataPoint> points = new ArrayList<>();
     for (Map.Entry<SampleKey, Double> e : samples.entrySet()) {
-      points.add(new GaugeSnapshot.DataPoint(labels(e.getKey().labels, null, null), e.getValue(),
+      points.add(new GaugeSnapshot.DataPoint(e.getKey().labels.labels(), e.getValue(),
           DataPoint.NO_TIMESTAMP));
     }
     return new GaugeSnapshot(f.name, f.help, "", points);
@@ -566,6 +663,11 @@ public final class MultiProcessCollector implements Collector {
   /** Names of the files of the last scrape whose keys are cached (for tests). */
   synchronized Set<String> cachedFiles() {
     return new HashSet<>(cache.keySet());
+  }
+
+  /** How many distinct parsed keys the files share (for tests). */
+  synchronized int sharedKeys() {
+    return keyTable.size();
   }
 
   /** The cache entry of {@code file} (for tests). */

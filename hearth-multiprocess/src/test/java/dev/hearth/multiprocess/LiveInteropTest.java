@@ -143,7 +143,7 @@ class LiveInteropTest {
     }
   }
 
-  private static void assertSameAsPython(Path dir) throws Exception {
+  static void assertSameAsPython(Path dir) throws Exception {
     String text = finish(python(dir, PY_COLLECTOR), "python collector");
     List<MetricSnapshot<?>> expected =
         new ArrayList<>(ExpositionParser.parse(text, ExpositionFormat.PROMETHEUS_TEXT_0_0_4));

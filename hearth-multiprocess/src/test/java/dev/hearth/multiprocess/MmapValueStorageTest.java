@@ -182,6 +182,38 @@ class MmapValueStorageTest {
     assertThat(collector.cacheOf("counter_5.db").fullParses()).isEqualTo(2);
   }
 
+  @Test
+  void filesOfProcessesShareParsedKeys(@TempDir Path dir) throws Exception {
+    for (String id : List.of("1", "2", "3")) {
+      try (MmapValueStorage s = MmapValueStorage.builder(dir).processId(id).build()) {
+        Counter c = Counter.builder("reqs").help("h").labelNames("k").storage(s).build();
+        c.labels("a").inc();
+        c.labels("b").inc(2);
+        Histogram.builder("lat").help("h").buckets(1.0).storage(s).build().observe(0.5);
+      }
+    }
+    MultiProcessCollector collector = new MultiProcessCollector(dir);
+    CollectorRegistry registry = new CollectorRegistry();
+    registry.register(collector);
+    for (int scrape = 0; scrape < 2; scrape++) {
+      assertThat(registry.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(3.0);
+      assertThat(registry.getSampleValue("reqs_total", Map.of("k", "b"))).isEqualTo(6.0);
+      assertThat(registry.getSampleValue("lat_bucket", Map.of("le", "1.0"))).isEqualTo(3.0);
+      assertThat(registry.getSampleValue("lat_count")).isEqualTo(3.0);
+      assertThat(registry.getSampleValue("lat_sum")).isEqualTo(1.5);
+    }
+    // 2 counter keys; bucket 1.0, bucket +Inf and sum: each parsed once for the 3 processes
+    assertThat(collector.sharedKeys()).isEqualTo(5);
+    Files.delete(dir.resolve("counter_2.db"));
+    assertThat(registry.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(2.0);
+    assertThat(collector.sharedKeys()).isZero(); // dropped with the file
+    try (MmapValueStorage s = MmapValueStorage.builder(dir).processId("4").build()) {
+      Counter.builder("reqs").help("h").labelNames("k").storage(s).build().labels("c").inc(7);
+    }
+    assertThat(registry.getSampleValue("reqs_total", Map.of("k", "c"))).isEqualTo(7.0);
+    assertThat(registry.getSampleValue("reqs_total", Map.of("k", "b"))).isEqualTo(4.0);
+  }
+
   static CollectorRegistry registryOf(Path dir) {
     CollectorRegistry r = new CollectorRegistry();
     r.register(new MultiProcessCollector(dir));

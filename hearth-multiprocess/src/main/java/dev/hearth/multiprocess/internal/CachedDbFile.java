@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A {@code .db} file as the collector reads it, with its parsed entries cached between scrapes.
@@ -57,7 +59,27 @@ public final class CachedDbFile {
     }
   }
 
+  /**
+   * Parsed keys shared by the files of one directory, by key text: processes write the same keys,
+   * so each distinct key is parsed (and encoded for the byte comparison) once. The keys and byte
+   * arrays shared are never modified. Not thread-safe; {@link #clear()} it to drop stale keys.
+   */
+  public static final class KeyTable {
+    private final Map<String, Entry> keys = new HashMap<>();
+
+    /** Forgets every key. */
+    public void clear() {
+      keys.clear();
+    }
+
+    /** How many keys are held (for tests). */
+    public int size() {
+      return keys.size();
+    }
+  }
+
   private final String name;
+  private final KeyTable table;
   private FormatVersion version;
   private int parsedUsed = DbLayout.FIRST_ENTRY_OFFSET;
   private List<Entry> entries = new ArrayList<>();
@@ -65,7 +87,13 @@ public final class CachedDbFile {
 
   /** A cache for the file called {@code name} (used in error messages). */
   public CachedDbFile(String name) {
+    this(name, null);
+  }
+
+  /** A cache for the file called {@code name} sharing parsed keys through {@code table}. */
+  public CachedDbFile(String name, KeyTable table) {
     this.name = name;
+    this.table = table;
   }
 
   /** The detected version, or null while the file has no entries. */
@@ -132,9 +160,16 @@ public final class CachedDbFile {
       DbFileParser.Parsed p = DbFileParser.parse(name, buf, parsedUsed, used, version);
       List<Entry> added = new ArrayList<>(p.entries.size());
       for (DbFileParser.RawEntry raw : p.entries) {
-        DbKey key = DbFileParser.parseKey(name, raw);
-        added.add(new Entry(key, raw.entryOffset, raw.valueOffset,
-            raw.key.getBytes(StandardCharsets.UTF_8)));
+        Entry known = table != null ? table.keys.get(raw.key) : null;
+        if (known == null) {
+          DbKey key = DbFileParser.parseKey(name, raw);
+          known = new Entry(key, raw.entryOffset, raw.valueOffset,
+              raw.key.getBytes(StandardCharsets.UTF_8));
+          if (table != null) {
+            table.keys.put(raw.key, known);
+          }
+        }
+        added.add(new Entry(known.key, raw.entryOffset, raw.valueOffset, known.keyBytes));
       }
       entries.addAll(added);
       if (version == null) {
