@@ -135,10 +135,7 @@ final class ExpositionWriter {
       // OpenMetrics: a histogram with negative buckets MUST NOT have a sum; Python's parser also
       // rejects a _count without a _sum, so both are left out.
       if (!om || !(dp.upperBound(0) < 0)) {
-        sample(name, "_count", dp.labels(), null, null, dp.count(), dp);
-        out.ascii('\n');
-        sample(name, "_sum", dp.labels(), null, null, dp.sum(), dp);
-        out.ascii('\n');
+        countAndSum(name, dp, dp.count(), dp.sum());
       }
       if (om) {
         created(name, dp);
@@ -159,10 +156,7 @@ final class ExpositionWriter {
         sample(name, "", dp.labels(), "quantile", q[i], dp.quantileValue(i), dp);
         out.ascii('\n');
       }
-      sample(name, "_count", dp.labels(), null, null, dp.count(), dp);
-      out.ascii('\n');
-      sample(name, "_sum", dp.labels(), null, null, dp.sum(), dp);
-      out.ascii('\n');
+      countAndSum(name, dp, dp.count(), dp.sum());
       if (om) {
         created(name, dp);
       }
@@ -170,6 +164,14 @@ final class ExpositionWriter {
     if (!om) {
       createdFamily(s);
     }
+  }
+
+  /** The {@code _count} and {@code _sum} lines of a histogram or summary series. */
+  private void countAndSum(String name, DataPoint dp, double count, double sum) throws IOException {
+    sample(name, "_count", dp.labels(), null, null, count, dp);
+    out.ascii('\n');
+    sample(name, "_sum", dp.labels(), null, null, sum, dp);
+    out.ascii('\n');
   }
 
   private void info(InfoSnapshot s) throws IOException {
