@@ -154,7 +154,7 @@ public abstract class Metric<C> implements Collector {
       throw nullValue(0);
     }
     C c = children.get1(v0);
-    return c != null ? c : create(new String[] {v0});
+    return c != null ? c : createFrom(v0);
   }
 
   /** The child for two label values; see {@link #labels(String...)}. */
@@ -166,7 +166,7 @@ public abstract class Metric<C> implements Collector {
       throw nullValue(v0 == null ? 0 : 1);
     }
     C c = children.get2(v0, v1);
-    return c != null ? c : create(new String[] {v0, v1});
+    return c != null ? c : createFrom(v0, v1);
   }
 
   /** The child for three label values; see {@link #labels(String...)}. */
@@ -178,7 +178,7 @@ public abstract class Metric<C> implements Collector {
       throw nullValue(v0 == null ? 0 : v1 == null ? 1 : 2);
     }
     C c = children.get3(v0, v1, v2);
-    return c != null ? c : create(new String[] {v0, v1, v2});
+    return c != null ? c : createFrom(v0, v1, v2);
   }
 
   /**
@@ -217,6 +217,11 @@ public abstract class Metric<C> implements Collector {
   /** The number of exposed series (the overflow series included). */
   public int childCount() {
     return children.size() + (overflow != null ? 1 : 0);
+  }
+
+  /** The miss path of labels(v0..): out of line, so the hot lookup stays small enough to inline. */
+  private C createFrom(String... values) {
+    return create(values);
   }
 
   /** The miss path of a lookup: create the child, or apply the cardinality policy. */

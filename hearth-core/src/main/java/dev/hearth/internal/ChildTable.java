@@ -69,6 +69,14 @@ public final class ChildTable<C> {
     }
   }
 
+  /*
+   * get1/get2/get3 probe comparing references only, which keeps them small enough for the JIT
+   * to inline into the caller (with String.equals inlined they are "already compiled into a big
+   * method" and called instead, about 2 ns more per lookup). Callers usually pass the very String
+   * instances the child was created with (constants, or reused values); when they don't, the
+   * probe reaches an empty slot and get(String[]) repeats it with equals, out of line.
+   */
+
   /** The child for one label value, or null. */
   @SuppressWarnings("unchecked")
   public C get1(String v0) {
@@ -79,9 +87,9 @@ public final class ChildTable<C> {
       int base = i << 1;
       Object c = SLOTS.getAcquire(t, base + 1);
       if (c == null) {
-        return null;
+        return getByEquals(v0);
       }
-      if (eq(t[base], v0)) {
+      if (t[base] == v0) {
         return (C) c;
       }
       i = (i + 1) & mask;
@@ -98,9 +106,9 @@ public final class ChildTable<C> {
       int base = i << 2;
       Object c = SLOTS.getAcquire(t, base + 3);
       if (c == null) {
-        return null;
+        return getByEquals(v0, v1);
       }
-      if (eq(t[base], v0) && eq(t[base + 1], v1)) {
+      if (t[base] == v0 && t[base + 1] == v1) {
         return (C) c;
       }
       i = (i + 1) & mask;
@@ -117,13 +125,18 @@ public final class ChildTable<C> {
       int base = i << 2;
       Object c = SLOTS.getAcquire(t, base + 3);
       if (c == null) {
-        return null;
+        return getByEquals(v0, v1, v2);
       }
-      if (eq(t[base], v0) && eq(t[base + 1], v1) && eq(t[base + 2], v2)) {
+      if (t[base] == v0 && t[base + 1] == v1 && t[base + 2] == v2) {
         return (C) c;
       }
       i = (i + 1) & mask;
     }
+  }
+
+  /** Out of line on purpose: the cold path of get1/get2/get3. */
+  private C getByEquals(String... values) {
+    return get(values);
   }
 
   /**
