@@ -134,9 +134,46 @@ public final class ChildTable<C> {
     }
   }
 
-  /** Out of line on purpose: the cold path of get1/get2/get3. */
-  private C getByEquals(String... values) {
-    return get(values);
+  /** The cold path of get1: the probe again, comparing with equals. */
+  @SuppressWarnings("unchecked")
+  private C getByEquals(String v0) {
+    Object[] t = table;
+    int mask = (t.length >> 1) - 1;
+    for (int i = mix(v0.hashCode() * K0) & mask; ; i = (i + 1) & mask) {
+      Object c = SLOTS.getAcquire(t, (i << 1) + 1);
+      if (c == null || v0.equals(t[i << 1])) {
+        return (C) c;
+      }
+    }
+  }
+
+  /** The cold path of get2: the probe again, comparing with equals. */
+  @SuppressWarnings("unchecked")
+  private C getByEquals(String v0, String v1) {
+    Object[] t = table;
+    int mask = (t.length >> 2) - 1;
+    for (int i = mix(v0.hashCode() * K0 + v1.hashCode() * K1) & mask; ; i = (i + 1) & mask) {
+      int base = i << 2;
+      Object c = SLOTS.getAcquire(t, base + 3);
+      if (c == null || (v0.equals(t[base]) && v1.equals(t[base + 1]))) {
+        return (C) c;
+      }
+    }
+  }
+
+  /** The cold path of get3: the probe again, comparing with equals. */
+  @SuppressWarnings("unchecked")
+  private C getByEquals(String v0, String v1, String v2) {
+    Object[] t = table;
+    int mask = (t.length >> 2) - 1;
+    for (int i = mix(v0.hashCode() * K0 + v1.hashCode() * K1 + v2.hashCode() * K2) & mask; ;
+        i = (i + 1) & mask) {
+      int base = i << 2;
+      Object c = SLOTS.getAcquire(t, base + 3);
+      if (c == null || (v0.equals(t[base]) && v1.equals(t[base + 1]) && v2.equals(t[base + 2]))) {
+        return (C) c;
+      }
+    }
   }
 
   /**

@@ -59,6 +59,27 @@ class ChildTableTest {
     }
   }
 
+  /** Values equal to but not the same instances as the child's find it through every lookup. */
+  @Test
+  void equalButNotIdenticalValuesFindTheChild() {
+    ChildTable<String> one = new ChildTable<>(1);
+    ChildTable<String> two = new ChildTable<>(2);
+    ChildTable<String> three = new ChildTable<>(3);
+    for (int i = 0; i < 300; i++) {
+      one.computeIfAbsent(new String[] {"a" + i}, k -> "1:" + k[0]);
+      two.computeIfAbsent(new String[] {"a" + i, "b"}, k -> "2:" + k[0]);
+      three.computeIfAbsent(new String[] {"a" + i, "b", "c"}, k -> "3:" + k[0]);
+    }
+    for (int i = 0; i < 300; i++) {
+      String a = new String("a" + i);
+      assertThat(one.get1(a)).isEqualTo("1:a" + i);
+      assertThat(two.get2(a, new String("b"))).isEqualTo("2:a" + i);
+      assertThat(three.get3(a, new String("b"), new String("c"))).isEqualTo("3:a" + i);
+      assertThat(three.get3(a, "b", "x")).isNull();
+    }
+    assertThat(one.get1("missing")).isNull();
+  }
+
   /** Readers never miss a child that existed before they looked, while the table grows and shrinks. */
   @Test
   void readersSeeExistingChildrenDuringConcurrentGrowthAndRemoval() throws Exception {
