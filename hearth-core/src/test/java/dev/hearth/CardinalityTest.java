@@ -89,7 +89,9 @@ class CardinalityTest {
     assertThat(Counter.builder("x").labelNames("k").build().maxSeries()).isEqualTo(10_000);
     assertThat(Counter.builder("y").labelNames("k").unlimitedSeries().build().maxSeries())
         .isEqualTo(Integer.MAX_VALUE);
-    assertThat(CollectorRegistry.builder().unlimitedSeriesByDefault().build()).isNotNull();
+    CollectorRegistry unlimited = CollectorRegistry.builder().unlimitedSeriesByDefault().build();
+    assertThat(Counter.builder("u").labelNames("k").register(unlimited).maxSeries())
+        .isEqualTo(Integer.MAX_VALUE);
     assertThatThrownBy(() -> Counter.builder("z").maxSeries(0)).hasMessageContaining("maxSeries");
   }
 

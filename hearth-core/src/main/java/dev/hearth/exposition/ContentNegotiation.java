@@ -191,6 +191,42 @@ public final class ContentNegotiation {
     }
   }
 
+  /**
+   * True when an {@code Accept-Encoding} header allows gzip: {@code gzip} or {@code x-gzip} listed with q above 0, or, when
+   * neither is listed, {@code *} with q above 0. Malformed elements are ignored.
+   */
+  public static boolean acceptsGzip(String header) {
+    if (header == null || header.length() > 4096) {
+      return false;
+    }
+    int gzipQ = -1;
+    int starQ = -1;
+    for (String element : header.split(",", 64)) {
+      String[] parts = element.split(";", 8);
+      String coding = parts[0].trim().toLowerCase(java.util.Locale.ROOT);
+      if (coding.isEmpty()) {
+        continue;
+      }
+      int q = 1000;
+      for (int i = 1; i < parts.length; i++) {
+        String p = parts[i].trim();
+        int eq = p.indexOf('=');
+        if (eq > 0 && p.substring(0, eq).trim().equalsIgnoreCase("q")) {
+          q = parseQ(p.substring(eq + 1).trim());
+        }
+      }
+      if (q < 0) {
+        continue;
+      }
+      if (coding.equals("gzip") || coding.equals("x-gzip")) {
+        gzipQ = Math.max(gzipQ, q);
+      } else if (coding.equals("*")) {
+        starQ = Math.max(starQ, q);
+      }
+    }
+    return gzipQ >= 0 ? gzipQ > 0 : starQ > 0;
+  }
+
   /** RFC 9110 qvalue in thousandths, or -1 when malformed. */
   private static int parseQ(String v) {
     int n = v.length();

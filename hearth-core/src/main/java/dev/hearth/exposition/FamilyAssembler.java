@@ -125,6 +125,25 @@ final class FamilyAssembler {
   }
 
   /** The group of {@code s}, keyed by its labels without {@code special} (may be null). */
+  /** A histogram's or summary's {@code _count}, {@code _sum} or {@code _created} sample. */
+  private void countSumOrCreated(RawSample s, Acc acc, String count, String sum) {
+    if (s.name.equals(count)) {
+      if (acc.hasCount) {
+        throw duplicate(s);
+      }
+      acc.hasCount = true;
+      acc.count = s.value;
+    } else if (s.name.equals(sum)) {
+      if (acc.hasSum) {
+        throw duplicate(s);
+      }
+      acc.hasSum = true;
+      acc.sum = s.value;
+    } else {
+      acc.created = createdMillis(s, acc);
+    }
+  }
+
   private Acc group(RawSample s, String special) {
     currentLine = s.line;
     int n = s.labelNames.length;
@@ -266,22 +285,7 @@ final class FamilyAssembler {
       if (s.label("le") != null) {
         throw new ParseException(s.line, "'" + s.name + "' cannot have an 'le' label");
       }
-      Acc acc = group(s, null);
-      if (s.name.equals(count)) {
-        if (acc.hasCount) {
-          throw duplicate(s);
-        }
-        acc.hasCount = true;
-        acc.count = s.value;
-      } else if (s.name.equals(sum)) {
-        if (acc.hasSum) {
-          throw duplicate(s);
-        }
-        acc.hasSum = true;
-        acc.sum = s.value;
-      } else {
-        acc.created = createdMillis(s, acc);
-      }
+      countSumOrCreated(s, group(s, null), count, sum);
     }
     List<HistogramSnapshot.DataPoint> dps = new ArrayList<>(groups.size());
     for (Acc acc : groups.values()) {
@@ -387,22 +391,7 @@ final class FamilyAssembler {
       if (s.label("quantile") != null) {
         throw new ParseException(s.line, "'" + s.name + "' cannot have a 'quantile' label");
       }
-      Acc acc = group(s, null);
-      if (s.name.equals(count)) {
-        if (acc.hasCount) {
-          throw duplicate(s);
-        }
-        acc.hasCount = true;
-        acc.count = s.value;
-      } else if (s.name.equals(sum)) {
-        if (acc.hasSum) {
-          throw duplicate(s);
-        }
-        acc.hasSum = true;
-        acc.sum = s.value;
-      } else {
-        acc.created = createdMillis(s, acc);
-      }
+      countSumOrCreated(s, group(s, null), count, sum);
     }
     List<SummarySnapshot.DataPoint> dps = new ArrayList<>(groups.size());
     for (Acc acc : groups.values()) {

@@ -186,7 +186,7 @@ public final class ScrapeHandler implements AutoCloseable {
       return ScrapeResponse.error(e.status, e.getMessage());
     }
     ExpositionFormat format = ContentNegotiation.choose(accept);
-    boolean gzip = AcceptEncoding.acceptsGzip(acceptEncoding);
+    boolean gzip = ContentNegotiation.acceptsGzip(acceptEncoding);
     long timeoutNanos = timeoutNanos(scrapeTimeoutSeconds);
     Key key = new Key(format, names, gzip);
     CompletableFuture<byte[]> body = collection(key);

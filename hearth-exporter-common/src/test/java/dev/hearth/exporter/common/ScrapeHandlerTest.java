@@ -1,5 +1,7 @@
 package dev.hearth.exporter.common;
 
+import dev.hearth.exposition.ContentNegotiation;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.Collector;
@@ -153,9 +155,9 @@ class ScrapeHandlerTest {
 
   @Test
   void acceptEncodingParser() {
-    assertThat(AcceptEncoding.acceptsGzip(null)).isFalse();
-    assertThat(AcceptEncoding.acceptsGzip("gzip ; q=0.001")).isTrue();
-    assertThat(AcceptEncoding.acceptsGzip("gzip;q=0.5, gzip;q=0")).isTrue();
+    assertThat(ContentNegotiation.acceptsGzip(null)).isFalse();
+    assertThat(ContentNegotiation.acceptsGzip("gzip ; q=0.001")).isTrue();
+    assertThat(ContentNegotiation.acceptsGzip("gzip;q=0.5, gzip;q=0")).isTrue();
   }
 
   /** A collector that blocks until released and counts its collections. */
