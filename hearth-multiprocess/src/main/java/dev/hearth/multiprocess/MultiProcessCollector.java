@@ -302,6 +302,11 @@ public final class MultiProcessCollector implements Collector {
 
   @Override
   public synchronized List<MetricSnapshot<?>> collect() {
+    return collectDirectory();
+  }
+
+  /** Lists and merges the directory; called by {@link #collect()} (serialised). */
+  private List<MetricSnapshot<?>> collectDirectory() {
     List<String> names = listFiles();
     Map<String, Family> families = new LinkedHashMap<>();
     for (String name : names) {
