@@ -33,7 +33,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  *
  * <p>Keys are the exact JSON Python writes, so a Python process reusing the same process id
- * continues the same entries. Values are updated atomically in the mapping. In v2 a
+ * continues the same entries. Values are updated atomically in the mapping, every update before
+ * the call returns (nothing is buffered on the heap). Counters, histograms and summaries only
+ * add: when threads contend for one of their entries, it is striped as a
+ * {@link java.util.concurrent.atomic.LongAdder} is, over {@code <prefix>_<id>_s<k>.db} files
+ * (e.g. {@code counter_<id>_s1.db}; {@code k} from 1 to the power of two at least twice the
+ * processors, at most 16) holding the same key, each written by its own threads; readers (Python's too) sum every file of these types
+ * whatever follows the type in its name, so the totals are unchanged. In v2 a
  * {@code mostrecent}/{@code livemostrecent} gauge's slot writes the wall-clock time with each
  * {@code set} and {@code add}; every other write leaves the timestamp 0.0, as Python does.
  * {@link MultiprocessMode#MOSTRECENT} needs {@link FormatVersion#V2}.
@@ -52,6 +58,11 @@ public final class MmapValueStorage implements ValueStorage, Closeable {
   private final FormatVersion format;
   private final Map<String, MmapDbFile> files = new ConcurrentHashMap<>();
   private final Map<String, DoubleSlot> slots = new ConcurrentHashMap<>();
+  /** Held from before the first file is opened until close(): this writer's proof of life. */
+  private dev.hearth.multiprocess.internal.LockRegistry.ProcessLock processLock; // guarded by
+  // processLockGuard; null where the file system cannot lock
+  private volatile int lockState; // 0 not yet locked, 1 locked, 2 closed; written under the guard
+  private final Object processLockGuard = new Object();
 
   private MmapValueStorage(Builder b) {
     this.directory = b.directory;
@@ -114,11 +125,18 @@ public final class MmapValueStorage implements ValueStorage, Closeable {
     return slots.computeIfAbsent(fileName + '\n' + key, k -> {
       MmapDbFile file = file(fileName);
       int offset = file.valueOffset(key);
+      if (type != MetricType.GAUGE) { // counter, histogram, summary: additive, striped
+        return new StripedSlot(file, offset, key,
+            stripe -> file(prefix + "_" + processId + "_s" + stripe + ".db"));
+      }
       return timestamped ? new TimestampedSlot(file, offset) : new Slot(file, offset);
     });
   }
 
   private MmapDbFile file(String fileName) {
+    if (lockState != 1) {
+      lockProcess(fileName);
+    }
     return files.computeIfAbsent(fileName, n -> {
       try {
         return MmapDbFile.open(directory.resolve(n), format);
@@ -135,11 +153,20 @@ public final class MmapValueStorage implements ValueStorage, Closeable {
   }
 
   /**
-   * Closes the files. Slots already handed out keep updating the mappings; new series fail.
+   * Closes the files and releases this writer's process lock ({@code .hearth_<id>.lock}): from
+   * then on the process counts as dead, and {@link MultiProcess#compact} may fold its files.
+   * Slots already handed out keep updating the mappings, but what they record after a compaction
+   * folded the files is lost; new series fail.
    */
   @Override
   public void close() throws IOException {
     IOException first = null;
+    dev.hearth.multiprocess.internal.LockRegistry.ProcessLock held;
+    synchronized (processLockGuard) {
+      lockState = 2;
+      held = processLock;
+      processLock = null;
+    }
     for (MmapDbFile f : files.values()) {
       try {
         f.close();
@@ -149,8 +176,35 @@ public final class MmapValueStorage implements ValueStorage, Closeable {
         }
       }
     }
+    if (held != null) { // after the files: from now on this process counts as dead
+      held.release();
+    }
     if (first != null) {
       throw first;
+    }
+  }
+
+  /**
+   * Takes this writer's process lock before its first file is opened (waiting while a
+   * compaction folds a dead process with the same id), and completes a crashed compaction's
+   * commit, so no file this writer opens is one still to be deleted.
+   */
+  private void lockProcess(String fileName) {
+    synchronized (processLockGuard) {
+      if (lockState == 2) {
+        throw new IllegalStateException("Cannot open multiprocess file "
+            + directory.resolve(fileName) + ": " + this + " is closed");
+      }
+      if (lockState == 1) {
+        return;
+      }
+      try {
+        processLock = Compactor.lockWriter(directory, processId);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot open multiprocess file "
+            + directory.resolve(fileName) + ": " + e.getMessage(), e);
+      }
+      lockState = 1;
     }
   }
 
@@ -226,6 +280,11 @@ public final class MmapValueStorage implements ValueStorage, Closeable {
           || processId.contains("\\")) {
         throw new IllegalArgumentException("Invalid multiprocess process id '" + processId
             + "': must be non-empty without '_', '/' or '\\'");
+      }
+      if (processId.equals(dev.hearth.multiprocess.internal.CompactionJournal.COMPACTED_ID)) {
+        throw new IllegalArgumentException("Invalid multiprocess process id '" + processId
+            + "': it is reserved for the files compaction writes (counter_" + processId
+            + ".db, ...)");
       }
       this.processId = processId;
       return this;

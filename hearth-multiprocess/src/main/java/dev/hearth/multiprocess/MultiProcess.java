@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ import java.util.Objects;
  * {@code v2} (default, client_python 0.18 and later) or {@code v1} (client_python 0.17 and
  * earlier); {@code HEARTH_MULTIPROC_PROCESS_ID} replaces the pid in file names (set it where
  * every process is pid 1, as in containers). Wipe the directory when the group of processes
- * starts: files of exited processes are merged forever otherwise.
+ * starts: files of exited processes are merged forever otherwise, unless they are compacted
+ * ({@link #compact(Path)}, {@link #compactEvery(Path, Duration)}: Hearth writers only).
  *
  * <p>Summary quantiles, info and state set metrics are not shared between processes; see the
  * package documentation.
@@ -149,5 +151,68 @@ public final class MultiProcess {
   /** {@link #markProcessDead(Path, String)} for a numeric pid. */
   public static List<Path> markProcessDead(Path dir, long pid) {
     return markProcessDead(dir, String.valueOf(pid));
+  }
+
+  /**
+   * Folds the files of dead Hearth writers in {@code dir} into one compacted file per type, so
+   * the directory stops growing as workers restart: the counter, histogram and summary files
+   * ({@code counter_<id>.db}, ...) of every dead Hearth process are summed, per entry, into
+   * {@code counter_hearth-compacted.db}, {@code histogram_hearth-compacted.db} and
+   * {@code summary_hearth-compacted.db} (Python's format, readable by Python's collector) and
+   * deleted; their {@code gauge_live*} files are deleted, as {@link #markProcessDead} does. Other
+   * gauge files stay: their merge depends on the {@code pid} label or on timestamps.
+   *
+   * <p>Only Hearth writers can be proven dead: each holds a lock on {@code .hearth_<id>.lock}
+   * while it lives (until {@link MmapValueStorage#close()}). <b>Files written by Python are never
+   * folded</b>: Python processes hold no lock, so a live Python worker cannot be told from a dead
+   * one. A dead writer whose numeric id is now the pid of another running process is skipped
+   * too, as a Python worker may have reused the pid. Nothing is lost or counted twice by Hearth's {@link MultiProcessCollector}, also when
+   * a process id is reused during a compaction (the new writer waits), a compaction dies
+   * half-way (the next scrape, compaction or writer completes it from its journal) or
+   * compactions run concurrently (they take turns). A Python collector takes no lock: reading
+   * while a compaction commits, it can see values twice or miss a file once.
+   *
+   * <p>A dead process with a file that cannot be read is skipped (its files stay, the reason is
+   * logged and in {@link CompactionResult#skippedProcesses()}). Sums are exact where the
+   * collector's are (integers, and values such as halves); otherwise they can differ from an
+   * uncompacted scrape in the last bits, as the additions happen in another order.
+   *
+   * @throws IllegalArgumentException when {@code dir} is not an existing, writable directory
+   * @throws UncheckedIOException when the directory cannot be compacted (the message says why;
+   *     nothing is lost)
+   */
+  public static CompactionResult compact(Path dir) {
+    return compact(dir, Compactor.Hook.NONE, Integer.MAX_VALUE);
+  }
+
+  static CompactionResult compact(Path dir, Compactor.Hook hook, int maxProcesses) {
+    checkDirectory(dir);
+    try {
+      return Compactor.compact(dir, hook, maxProcesses);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot compact multiprocess directory "
+          + dir.toAbsolutePath() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Runs {@link #compact(Path)} on {@code dir} now and then every {@code interval} (after the
+   * previous run ended) on a daemon thread, until the returned schedule is closed. Failures are
+   * logged and the schedule goes on.
+   *
+   * @throws IllegalArgumentException when {@code dir} is not an existing, writable directory or
+   *     {@code interval} is not positive
+   */
+  public static CompactionSchedule compactEvery(Path dir, Duration interval) {
+    return compactEvery(dir, interval, Compactor.Hook.NONE);
+  }
+
+  static CompactionSchedule compactEvery(Path dir, Duration interval, Compactor.Hook hook) {
+    checkDirectory(dir);
+    Objects.requireNonNull(interval, "interval");
+    if (interval.isZero() || interval.isNegative()) {
+      throw new IllegalArgumentException("Compaction interval must be positive: " + interval);
+    }
+    return new CompactionSchedule(dir, interval, hook);
   }
 }

@@ -61,7 +61,9 @@ class MmapValueStorageTest {
       record(p1, 1.5);
       record(p2, 4);
       try (Stream<Path> files = Files.list(dir)) {
-        assertThat(files.map(p -> p.getFileName().toString()).collect(Collectors.toList()))
+        assertThat(files.map(p -> p.getFileName().toString())
+            .filter(n -> !n.startsWith(".")) // lock files (.hearth_<id>.lock)
+            .collect(Collectors.toList()))
             .containsExactlyInAnyOrder("counter_11.db", "counter_12.db", "gauge_all_11.db",
                 "gauge_all_12.db", "gauge_livesum_11.db", "gauge_livesum_12.db", "gauge_max_11.db",
                 "gauge_max_12.db", "histogram_11.db", "histogram_12.db", "summary_11.db",
@@ -170,6 +172,7 @@ class MmapValueStorageTest {
       assertThat(registry.getSampleValue("reqs_total", Map.of("k", "b"))).isEqualTo(5.0);
       assertThat(collector.cacheOf("counter_5.db").fullParses()).isEqualTo(1);
     }
+    Object firstState = collector.cacheOf("counter_5.db");
     // the file is replaced by a different one: parsed again from scratch
     Files.delete(dir.resolve("counter_5.db"));
     try (MmapValueStorage s = MmapValueStorage.builder(dir).processId("5").build()) {
@@ -179,7 +182,9 @@ class MmapValueStorageTest {
     List<String> lines = List.of(Exposition.generateLatest(registry).split("\n"));
     assertThat(lines).contains("other_total 4.0", "reqs_total{k=\"z\"} 1.0")
         .noneMatch(l -> l.contains("k=\"a\""));
-    assertThat(collector.cacheOf("counter_5.db").fullParses()).isEqualTo(2);
+    // another inode: a new read state, parsed from its first entry
+    assertThat(collector.cacheOf("counter_5.db")).isNotSameAs(firstState);
+    assertThat(collector.cacheOf("counter_5.db").fullParses()).isEqualTo(1);
   }
 
   @Test
@@ -206,12 +211,16 @@ class MmapValueStorageTest {
     assertThat(collector.sharedKeys()).isEqualTo(5);
     Files.delete(dir.resolve("counter_2.db"));
     assertThat(registry.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(2.0);
-    assertThat(collector.sharedKeys()).isZero(); // dropped with the file
+    assertThat(collector.sharedKeys()).isEqualTo(5); // files 1 and 3 still hold every key
+    Files.delete(dir.resolve("counter_1.db"));
+    Files.delete(dir.resolve("counter_3.db"));
+    assertThat(registry.getSampleValue("reqs_total", Map.of("k", "a"))).isNull();
+    assertThat(collector.sharedKeys()).isEqualTo(3); // the counter keys went with their files
     try (MmapValueStorage s = MmapValueStorage.builder(dir).processId("4").build()) {
       Counter.builder("reqs").help("h").labelNames("k").storage(s).build().labels("c").inc(7);
     }
     assertThat(registry.getSampleValue("reqs_total", Map.of("k", "c"))).isEqualTo(7.0);
-    assertThat(registry.getSampleValue("reqs_total", Map.of("k", "b"))).isEqualTo(4.0);
+    assertThat(registry.getSampleValue("reqs_total", Map.of("k", "b"))).isNull();
   }
 
   static CollectorRegistry registryOf(Path dir) {

@@ -128,36 +128,217 @@ public final class DbFileParser {
 
   private static List<RawEntry> walk(String file, ByteBuffer b, int from, int used,
       FormatVersion version) throws DbFileException {
-    List<RawEntry> out = new ArrayList<>();
+    Offsets o = walkOffsets(file, b, 0, from, used, version);
+    List<RawEntry> out = new ArrayList<>(o.count);
+    for (int i = 0; i < o.count; i++) {
+      int pos = o.offsets[i];
+      int keyLength = b.getInt(pos);
+      out.add(new RawEntry(pos, (int) DbLayout.valueOffset(pos, keyLength),
+          decode(file, b, pos + DbLayout.KEY_LENGTH_SIZE, keyLength)));
+    }
+    return out;
+  }
+
+  /** Entry offsets of a file region and the version they were parsed with. */
+  public static final class Offsets {
+    /** The format, or null when the region has no entries and no version was given. */
+    public final FormatVersion version;
+    /** Entry offsets; the first {@link #count} are valid. */
+    public final int[] offsets;
+    /** The number of entries. */
+    public final int count;
+
+    Offsets(FormatVersion version, int[] offsets, int count) {
+      this.version = version;
+      this.offsets = offsets;
+      this.count = count;
+    }
+  }
+
+  /**
+   * The entry offsets in {@code [from, used)} of a little-endian buffer, validated as strictly as
+   * {@link #parse} (and detecting the version the same way when {@code version} is null) except
+   * that keys are not decoded: the caller decodes the keys it has not seen with
+   * {@link #decodeKey}.
+   */
+  public static Offsets offsets(String file, ByteBuffer b, int from, int used,
+      FormatVersion version) throws DbFileException {
+    return offsets(file, b, 0, from, used, version);
+  }
+
+  /**
+   * {@link #offsets(String, ByteBuffer, int, int, FormatVersion)} for a buffer holding the file's
+   * bytes from file offset {@code base} on (its index 0); offsets are file offsets.
+   */
+  public static Offsets offsets(String file, ByteBuffer b, int base, int from, int used,
+      FormatVersion version) throws DbFileException {
+    if (version != null) {
+      return walkOffsets(file, b, base, from, used, version);
+    }
+    if (from >= used) {
+      return new Offsets(null, new int[0], 0);
+    }
+    Offsets v2 = walk(b, base, from, used, FormatVersion.V2, true);
+    Offsets v1 = walk(b, base, from, used, FormatVersion.V1, true);
+    if (v2 != null && v1 != null) {
+      throw new DbFileException(file, from, "ambiguous: the entries parse both as format v1 ("
+          + v1.count + " entries) and v2 (" + v2.count + " entries); refusing to guess");
+    }
+    if (v2 != null) {
+      return v2;
+    }
+    if (v1 != null) {
+      return v1;
+    }
+    DbFileException e2 = failure(file, b, base, from, used, FormatVersion.V2);
+    DbFileException e1 = failure(file, b, base, from, used, FormatVersion.V1);
+    DbFileException first = e2.offset() >= e1.offset() ? e2 : e1;
+    throw new DbFileException(file, first.offset(), "neither a v1 nor a v2 file (as v2: "
+        + detail(e2) + "; as v1: " + detail(e1) + ")");
+  }
+
+  private static DbFileException failure(String file, ByteBuffer b, int base, int from, int used,
+      FormatVersion version) {
+    try {
+      explain(file, b, base, from, used, version);
+    } catch (DbFileException e) {
+      return e;
+    }
+    throw new AssertionError("a failed walk passed the second time");
+  }
+
+  private static Offsets walkOffsets(String file, ByteBuffer b, int base, int from, int used,
+      FormatVersion version) throws DbFileException {
+    Offsets o = walk(b, base, from, used, version, true);
+    if (o != null) {
+      return o;
+    }
+    explain(file, b, base, from, used, version); // throws, naming the problem
+    throw new AssertionError("the entries parse on the second walk");
+  }
+
+  /**
+   * True when {@code [from, used)} parses completely as {@code version}: a cheap check without
+   * building errors, for version detection.
+   */
+  public static boolean parsesAs(ByteBuffer b, int base, int from, int used, FormatVersion version) {
+    return walk(b, base, from, used, version, false) != null;
+  }
+
+  /** The entry offsets, or null at the first problem; only counts them unless {@code collect}. */
+  private static Offsets walk(ByteBuffer b, int base, int from, int used, FormatVersion version,
+      boolean collect) {
+    int[] out = collect ? new int[Math.max(4, Math.min(1 << 16, (used - from) / 32))] : null;
+    int n = 0;
+    long pos = from;
+    int width = version.valueBlockSize();
+    while (pos < used) {
+      if (pos + DbLayout.KEY_LENGTH_SIZE > used) {
+        return null;
+      }
+      int p = (int) pos - base;
+      int keyLength = b.getInt(p);
+      if (keyLength <= 0) {
+        return null;
+      }
+      int pad = DbLayout.padding(keyLength);
+      long end = pos + DbLayout.KEY_LENGTH_SIZE + keyLength + pad + width;
+      if (end > used) {
+        return null;
+      }
+      int k = p + DbLayout.KEY_LENGTH_SIZE;
+      for (int i = k + keyLength; i < k + keyLength + pad; i++) {
+        if (b.get(i) != DbLayout.PAD_BYTE) {
+          return null;
+        }
+      }
+      if (b.get(k) != '[' || b.get(k + keyLength - 1) != ']') {
+        return null;
+      }
+      if (collect) {
+        if (n == out.length) {
+          out = java.util.Arrays.copyOf(out, n * 2);
+        }
+        out[n] = (int) pos;
+      }
+      n++;
+      pos = end;
+    }
+    return new Offsets(version, collect ? out : new int[0], n);
+  }
+
+  /** The walk of {@link #walk(ByteBuffer, int, int, int, FormatVersion, boolean)}, throwing. */
+  private static void explain(String file, ByteBuffer b, int base, int from, int used,
+      FormatVersion version) throws DbFileException {
     long pos = from;
     int width = version.valueBlockSize();
     while (pos < used) {
       if (pos + DbLayout.KEY_LENGTH_SIZE > used) {
         throw new DbFileException(file, pos, "entry header crosses used=" + used);
       }
-      int keyLength = b.getInt((int) pos);
+      int p = (int) pos - base;
+      int keyLength = b.getInt(p);
       if (keyLength <= 0) {
         throw new DbFileException(file, pos, "key length " + keyLength + " is not positive");
       }
-      long keyStart = pos + DbLayout.KEY_LENGTH_SIZE;
-      long valueOffset = DbLayout.valueOffset(pos, keyLength);
-      long end = valueOffset + width;
+      int pad = DbLayout.padding(keyLength);
+      long end = pos + DbLayout.KEY_LENGTH_SIZE + keyLength + pad + width;
       if (end > used) {
         throw new DbFileException(file, pos, "entry with key length " + keyLength + " ends at "
             + end + ", beyond used=" + used);
       }
-      for (long i = keyStart + keyLength; i < valueOffset; i++) {
-        if (b.get((int) i) != DbLayout.PAD_BYTE) {
-          throw new DbFileException(file, i, "padding byte is not a space");
+      int k = p + DbLayout.KEY_LENGTH_SIZE;
+      for (int i = k + keyLength; i < k + keyLength + pad; i++) {
+        if (b.get(i) != DbLayout.PAD_BYTE) {
+          throw new DbFileException(file, (long) i + base, "padding byte is not a space");
         }
       }
-      if (b.get((int) keyStart) != '[' || b.get((int) (keyStart + keyLength - 1)) != ']') {
-        throw new DbFileException(file, keyStart, "key does not start with '[' and end with ']'");
+      if (b.get(k) != '[' || b.get(k + keyLength - 1) != ']') {
+        throw new DbFileException(file, (long) k + base,
+            "key does not start with '[' and end with ']'");
       }
-      out.add(new RawEntry((int) pos, (int) valueOffset, decode(file, b, (int) keyStart, keyLength)));
       pos = end;
     }
-    return out;
+  }
+
+  /** Decodes the key of the entry at {@code entryOffset} as strict UTF-8. */
+  public static String decodeKey(String file, ByteBuffer b, int entryOffset)
+      throws DbFileException {
+    return decode(file, b, entryOffset + DbLayout.KEY_LENGTH_SIZE, b.getInt(entryOffset));
+  }
+
+  /**
+   * Decodes key bytes as strict UTF-8 (pure ASCII, the usual case, without a decoder);
+   * {@code keyOffset} is the key's file offset, for the error.
+   */
+  public static String decodeKey(String file, byte[] key, long keyOffset) throws DbFileException {
+    boolean ascii = true;
+    for (byte x : key) {
+      if (x < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      return new String(key, StandardCharsets.ISO_8859_1);
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(key)).toString();
+    } catch (CharacterCodingException e) {
+      throw new DbFileException(file, keyOffset, "key is not valid UTF-8");
+    }
+  }
+
+  /** Parses a key's text, as a {@link DbFileException} naming the entry on failure. */
+  public static DbKey parseKey(String file, int entryOffset, String key) throws DbFileException {
+    try {
+      return DbKey.parse(key);
+    } catch (IllegalArgumentException ex) {
+      throw new DbFileException(file, entryOffset, ex.getMessage());
+    }
   }
 
   private static String decode(String file, ByteBuffer b, int start, int length)

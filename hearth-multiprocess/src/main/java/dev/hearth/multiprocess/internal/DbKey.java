@@ -152,7 +152,9 @@ public final class DbKey {
     p.comma();
     p.ws();
     p.expect('{');
-    Map<String, String> labels = new LinkedHashMap<>();
+    String[] names = new String[4];
+    String[] values = new String[4];
+    int n = 0;
     p.ws();
     if (p.peek() == '}') {
       p.pos++;
@@ -162,8 +164,24 @@ public final class DbKey {
         p.ws();
         p.expect(':');
         String value = p.string();
-        labels.remove(name); // as Python's dict: the last duplicate wins
-        labels.put(name, value);
+        int dup = -1;
+        for (int i = 0; i < n; i++) {
+          if (names[i].equals(name)) {
+            dup = i;
+            break;
+          }
+        }
+        if (dup >= 0) { // as Python's dict: the last duplicate wins, at the end
+          System.arraycopy(names, dup + 1, names, dup, n - dup - 1);
+          System.arraycopy(values, dup + 1, values, dup, n - dup - 1);
+          n--;
+        }
+        if (n == names.length) {
+          names = Arrays.copyOf(names, n * 2);
+          values = Arrays.copyOf(values, n * 2);
+        }
+        names[n] = name;
+        values[n++] = value;
         p.ws();
         char c = p.next();
         if (c == '}') {
@@ -182,12 +200,7 @@ public final class DbKey {
     if (p.pos != json.length()) {
       throw p.error("unexpected text after the key array");
     }
-    List<String> names = new ArrayList<>(labels.keySet());
-    String[] values = new String[names.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = labels.get(names.get(i));
-    }
-    return new DbKey(metric, sample, names.toArray(new String[0]), values, help);
+    return new DbKey(metric, sample, Arrays.copyOf(names, n), Arrays.copyOf(values, n), help);
   }
 
   private static final class Parser {
@@ -241,7 +254,22 @@ public final class DbKey {
     String string() {
       ws();
       expect('"');
-      StringBuilder sb = new StringBuilder();
+      int start = pos;
+      int end = start;
+      int length = s.length();
+      while (end < length) { // the usual string: no escape, no control character
+        char c = s.charAt(end);
+        if (c == '"') {
+          pos = end + 1;
+          return s.substring(start, end);
+        }
+        if (c == '\\' || c < 0x20) {
+          break;
+        }
+        end++;
+      }
+      StringBuilder sb = new StringBuilder(end - start + 16).append(s, start, end);
+      pos = end;
       while (true) {
         char c = next();
         if (c == '"') {

@@ -14,6 +14,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>While open, the file holds an exclusive {@link FileLock}: a second writer with the same
  * process id fails instead of corrupting the file, and {@code MultiProcessCollector} can tell
- * live writers from dead ones. Readers in the same JVM use {@link #copyUsed()} instead of opening
+ * live writers from dead ones. Readers in the same JVM use {@link #mapping()} instead of opening
  * the file, since closing any descriptor of a file drops the process's POSIX locks on it.
  *
  * <p>Internal API: not for public use, can change at any time.
@@ -58,6 +60,9 @@ public final class MmapDbFile implements Closeable {
     this.path = path.toAbsolutePath().normalize();
     this.name = String.valueOf(path.getFileName());
     this.version = version;
+    if (!Files.exists(path)) {
+      createSized(path);
+    }
     this.file = new RandomAccessFile(path.toFile(), "rw");
     boolean ok = false;
     try {
@@ -110,6 +115,32 @@ public final class MmapDbFile implements Closeable {
       if (!ok) {
         file.close();
       }
+    }
+  }
+
+  /**
+   * Creates {@code path} already sized and with its header written, so no reader ever sees an
+   * empty file under a {@code .db} name (Python's reader fails on one, and a process killed
+   * between creating and sizing a file would leave one behind): the file is prepared under a
+   * dot-name (which readers skip) and hard-linked into place, which fails if the name exists. On
+   * a file system without hard links the file is created in place, as Python does.
+   */
+  private static void createSized(Path path) throws IOException {
+    Path temp = path.resolveSibling("." + path.getFileName() + "." + ProcessHandle.current().pid()
+        + "." + Thread.currentThread().getId() + ".new");
+    try {
+      try (RandomAccessFile f = new RandomAccessFile(temp.toFile(), "rw")) {
+        f.setLength(DbLayout.INITIAL_SIZE);
+        f.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)
+            .putInt(DbLayout.HEADER_SIZE).array());
+      }
+      Files.createLink(path, temp);
+    } catch (FileAlreadyExistsException e) {
+      // another writer created it first: open that one
+    } catch (UnsupportedOperationException | IOException e) {
+      // no hard links here: the constructor creates and sizes the file in place
+    } finally {
+      Files.deleteIfExists(temp);
     }
   }
 
@@ -194,6 +225,18 @@ public final class MmapDbFile implements Closeable {
         Double.doubleToRawLongBits(Double.longBitsToDouble(bits) + delta)));
   }
 
+  /**
+   * Adds {@code delta} to the value at {@code valueOffset} with a single compare-and-set: true
+   * when it was added, false (nothing written) when another thread changed the value between the
+   * read and the write, i.e. under contention.
+   */
+  public boolean tryAdd(int valueOffset, double delta) {
+    MappedByteBuffer b = buffer;
+    long bits = (long) LONGS.getVolatile(b, valueOffset);
+    return LONGS.compareAndSet(b, valueOffset, bits,
+        Double.doubleToRawLongBits(Double.longBitsToDouble(bits) + delta));
+  }
+
   /** Sets the value at {@code valueOffset}. */
   public void set(int valueOffset, double value) {
     LONGS.setVolatile(buffer, valueOffset, Double.doubleToRawLongBits(value));
@@ -242,18 +285,12 @@ public final class MmapDbFile implements Closeable {
   }
 
   /**
-   * A copy of the bytes {@code [0, used)}, read from the mapping: for readers in the writing JVM,
-   * which must not open the file (closing any descriptor of a file drops this process's lock).
+   * A little-endian view of the current mapping, for readers in the writing JVM (which must not
+   * open the file): {@code used} is read from it with acquire semantics, entries below it are
+   * complete.
    */
-  public ByteBuffer copyUsed() {
-    int u = (int) INTS.getAcquire(buffer, DbLayout.USED_OFFSET);
-    MappedByteBuffer b = buffer; // remapped before `used` grew past the old mapping
-    u = Math.min(u, b.capacity());
-    byte[] out = new byte[u];
-    b.get(0, out);
-    ByteBuffer copy = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
-    copy.putInt(DbLayout.USED_OFFSET, u); // entries up to u are complete
-    return copy;
+  public ByteBuffer mapping() {
+    return buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** The current file size. */

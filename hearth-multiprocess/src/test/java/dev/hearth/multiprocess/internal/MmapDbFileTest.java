@@ -84,4 +84,21 @@ class MmapDbFileTest {
     }
     assertThat(errors).isEmpty();
   }
+
+  @ParameterizedTest
+  @EnumSource(FormatVersion.class)
+  void aNewFileAppearsSizedWithItsHeaderAndNoTemporaryIsLeft(FormatVersion version, @TempDir Path dir)
+      throws Exception {
+    Path p = dir.resolve("counter_1.db");
+    try (MmapDbFile f = MmapDbFile.open(p, version)) {
+      assertThat(Files.size(p)).isEqualTo(DbLayout.INITIAL_SIZE);
+      java.nio.ByteBuffer head = java.nio.ByteBuffer.wrap(Files.readAllBytes(p))
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      assertThat(head.getInt(0)).isEqualTo(DbLayout.HEADER_SIZE);
+      f.valueOffset("[\"a\", \"a_total\", {}, \"h\"]");
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(x -> x.getFileName().toString())).containsExactly("counter_1.db");
+    }
+  }
 }

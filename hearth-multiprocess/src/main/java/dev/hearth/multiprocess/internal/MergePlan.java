@@ -1,0 +1,615 @@
+package dev.hearth.multiprocess.internal;
+
+import dev.hearth.model.CounterSnapshot;
+import dev.hearth.model.DataPoint;
+import dev.hearth.model.GaugeSnapshot;
+import dev.hearth.model.HistogramSnapshot;
+import dev.hearth.model.Labels;
+import dev.hearth.model.MetricSnapshot;
+import dev.hearth.model.SummarySnapshot;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * How the entries of a set of files merge into families and series, computed once per set of
+ * files and entries and reused by every scrape until a file or an entry comes or goes: each
+ * entry of each file gets an accumulator slot (or none when the merge drops it), so a scrape
+ * reads each value from the mapping, combines it into its slot and builds the snapshots.
+ *
+ * <p>The merge is Python's: families in order of first appearance (files in name order,
+ * entries in file order) with the first HELP; counters, summary counts and sums, histogram
+ * buckets and sums are summed; gauges follow the mode of the last gauge file holding the family
+ * ({@code all}/{@code liveall}: one series per file with a {@code pid} label; {@code min},
+ * {@code max}, {@code sum}; {@code mostrecent}: the value with the latest timestamp, series
+ * without any timestamp left out).
+ *
+ * <p>Not thread-safe; the collector serialises scrapes.
+ *
+ * <p>Internal API: not for public use, can change at any time.
+ */
+public final class MergePlan {
+  private static final byte SUM = 0;
+  private static final byte MIN = 1;
+  private static final byte MAX = 2;
+  private static final byte LAST = 3;
+  private static final byte RECENT = 4;
+  private static final int UNSET = -2;
+  /** From this many summed entries on, a scrape reads values on two threads. */
+  static final int PARALLEL_ENTRIES = 1 << 16;
+
+  private final ScanFile[] files;
+  private final int[] counts;
+  private final int[][] slots;
+  private final boolean[] sumOnly;
+  private final boolean[] timestamped;
+  private final List<Family> families;
+  // a large directory's summing files are read by two threads: these files go to the second
+  private boolean[] offloaded;
+  private double[] partial;
+  private double[] init = new double[64];
+  private byte[] ops = new byte[64];
+  private int slotCount;
+  private boolean anyRecent;
+  private double[] values;
+  private double[] timestamps;
+  private int[] seq;
+
+  private MergePlan(int n) {
+    files = new ScanFile[n];
+    counts = new int[n];
+    slots = new int[n][];
+    sumOnly = new boolean[n];
+    timestamped = new boolean[n];
+    families = new ArrayList<>();
+  }
+
+  /**
+   * The plan for {@code files} (in merge order) with their parsed names; every key of every
+   * file must have its shape for the file's context computed. {@code generation} must differ
+   * from every earlier plan's built over the same keys.
+   */
+  public static MergePlan build(List<ScanFile> files, List<DbFileName> names, int generation) {
+    MergePlan p = new MergePlan(files.size());
+    Map<String, Family> byName = new LinkedHashMap<>();
+    // processes of one program write the same keys in the same order: where a file starts with
+    // the keys of the previous file of its type, that prefix merges the same way (not for gauge
+    // files, whose pid label and mode make each file different)
+    int[] prefix = new int[files.size()];
+    int[] previous = new int[files.size()];
+    int[] lastOfContext = new int[SeriesShape.Context.values().length];
+    Arrays.fill(lastOfContext, -1);
+    for (int f = 0; f < files.size(); f++) {
+      DbFileName fn = names.get(f);
+      int ctx = fn.context.ordinal();
+      int prev = lastOfContext[ctx];
+      previous[f] = prev;
+      if (prev >= 0 && fn.context != SeriesShape.Context.GAUGE) {
+        KeyIndex.Key[] a = files.get(prev).keys();
+        KeyIndex.Key[] b = files.get(f).keys();
+        int n = Math.min(files.get(prev).count(), files.get(f).count());
+        int i = 0;
+        while (i < n && a[i] == b[i]) {
+          i++;
+        }
+        prefix[f] = i;
+      }
+      lastOfContext[ctx] = f;
+    }
+    for (int f = 0; f < files.size(); f++) { // families, their order, HELP and gauge modes
+      ScanFile file = files.get(f);
+      DbFileName fn = names.get(f);
+      int ctx = fn.context.ordinal();
+      p.files[f] = file;
+      p.counts[f] = file.count();
+      for (int i = prefix[f]; i < file.count(); i++) {
+        SeriesShape s = file.key(i).shapes[ctx];
+        Family fam;
+        if (s.plan == generation) {
+          fam = (Family) s.family;
+        } else {
+          fam = byName.get(s.metricName);
+          if (fam == null) {
+            fam = new Family(s.metricName, s.help, fn.type);
+            byName.put(s.metricName, fam);
+          }
+          s.plan = generation;
+          s.family = fam;
+          s.slot = UNSET;
+        }
+        if (fn.mode != null) {
+          fam.mode = fn.mode;
+        }
+      }
+    }
+    p.families.addAll(byName.values());
+    for (Family fam : p.families) {
+      fam.prepare();
+    }
+    for (int f = 0; f < files.size(); f++) { // slots
+      ScanFile file = files.get(f);
+      DbFileName fn = names.get(f);
+      int ctx = fn.context.ordinal();
+      int n = file.count();
+      int[] s = new int[n];
+      boolean onlySums = true;
+      int from = prefix[f];
+      if (from > 0) {
+        System.arraycopy(p.slots[previous[f]], 0, s, 0, from);
+        onlySums = p.sumOnly[previous[f]];
+      }
+      for (int i = from; i < n; i++) {
+        SeriesShape shape = file.key(i).shapes[ctx];
+        Family fam = (Family) shape.family;
+        boolean perFile = fn.pid != null && fam.pidKeyed;
+        int slot = perFile ? UNSET : shape.slot;
+        if (slot == UNSET) {
+          SeriesShape.LabelSet labels = shape.labels;
+          if (perFile) {
+            labels = labels.with("pid", fn.pid);
+          } else if (fam.type.equals("gauge") && !fam.pidKeyed) {
+            labels = labels.without("pid");
+          }
+          slot = fam.slot(p, shape.sampleName, labels, shape.le);
+          if (!perFile) {
+            shape.slot = slot;
+          }
+        }
+        s[i] = slot;
+        if (slot >= 0 && p.ops[slot] != SUM) {
+          onlySums = false;
+        }
+      }
+      p.slots[f] = s;
+      p.sumOnly[f] = onlySums;
+      p.timestamped[f] = file.version() == dev.hearth.multiprocess.FormatVersion.V2;
+    }
+    for (Family fam : p.families) {
+      fam.freeze();
+    }
+    long sumEntries = 0;
+    for (int f = 0; f < files.size(); f++) {
+      if (p.sumOnly[f]) {
+        sumEntries += p.counts[f];
+      }
+    }
+    if (sumEntries >= PARALLEL_ENTRIES && Runtime.getRuntime().availableProcessors() > 1) {
+      long half = 0;
+      p.offloaded = new boolean[files.size()];
+      for (int f = files.size() - 1; f >= 0 && half < sumEntries / 2; f--) {
+        if (p.sumOnly[f]) {
+          p.offloaded[f] = true;
+          half += p.counts[f];
+        }
+      }
+      p.partial = new double[p.slotCount];
+    }
+    p.values = new double[p.slotCount];
+    p.seq = new int[p.slotCount];
+    p.timestamps = p.anyRecent ? new double[p.slotCount] : null;
+    return p;
+  }
+
+  /** True when this plan was built for exactly these files with their current entry counts. */
+  public boolean matches(List<ScanFile> current) {
+    if (current.size() != files.length) {
+      return false;
+    }
+    for (int i = 0; i < files.length; i++) {
+      if (current.get(i) != files[i] || files[i].count() != counts[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The number of accumulator slots (series values). */
+  public int slotCount() {
+    return slotCount;
+  }
+
+  private int newSlot(byte op, double initial) {
+    if (slotCount == init.length) {
+      init = Arrays.copyOf(init, slotCount * 2);
+      ops = Arrays.copyOf(ops, slotCount * 2);
+    }
+    init[slotCount] = initial;
+    ops[slotCount] = op;
+    if (op == RECENT) {
+      anyRecent = true;
+    }
+    return slotCount++;
+  }
+
+  /** Reads every value from the files' mappings and returns the merged families. */
+  public List<MetricSnapshot<?>> collect() {
+    double[] v = values;
+    int[] sq = seq;
+    double[] ts = timestamps;
+    System.arraycopy(init, 0, v, 0, slotCount);
+    Arrays.fill(sq, 0);
+    if (ts != null) {
+      Arrays.fill(ts, 0.0);
+    }
+    int order = 0;
+    SecondThread second = offloaded != null ? new SecondThread() : null;
+    if (second != null) {
+      ForkJoinPool.commonPool().execute(second);
+    }
+    for (int f = 0; f < files.length; f++) {
+      if (second != null && offloaded[f]) {
+        continue;
+      }
+      ByteBuffer b = files[f].buffer();
+      int[] offs = files[f].valueOffsets();
+      int[] s = slots[f];
+      int n = counts[f];
+      if (sumOnly[f]) {
+        sum(b, offs, s, n, v);
+        continue;
+      }
+      for (int i = 0; i < n; i++) {
+        int k = s[i];
+        if (k < 0) {
+          continue;
+        }
+        double x = b.getDouble(offs[i]);
+        switch (ops[k]) {
+          case SUM:
+            v[k] += x;
+            break;
+          case MIN:
+            if (sq[k] == 0) {
+              v[k] = x;
+              sq[k] = ++order;
+            } else if (x < v[k]) {
+              v[k] = x;
+            }
+            break;
+          case MAX:
+            if (sq[k] == 0) {
+              v[k] = x;
+              sq[k] = ++order;
+            } else if (x > v[k]) {
+              v[k] = x;
+            }
+            break;
+          case LAST:
+            v[k] = x;
+            if (sq[k] == 0) {
+              sq[k] = ++order;
+            }
+            break;
+          default: { // RECENT
+            double t = timestamped[f] ? b.getDouble(offs[i] + DbLayout.TIMESTAMP_OFFSET_IN_VALUE) : 0.0;
+            if (ts[k] < t) {
+              v[k] = x;
+              ts[k] = t;
+              if (sq[k] == 0) {
+                sq[k] = ++order;
+              }
+            }
+          }
+        }
+      }
+    }
+    if (second != null) {
+      second.finish();
+      double[] w = partial;
+      for (int k = 0; k < slotCount; k++) {
+        if (ops[k] == SUM) {
+          v[k] += w[k]; // w[k] is -0.0 where the second thread added nothing: v[k] stays
+        }
+      }
+    }
+    List<MetricSnapshot<?>> out = new ArrayList<>(families.size() + 1);
+    for (Family fam : families) {
+      out.add(fam.snapshot(v, sq));
+    }
+    return out;
+  }
+
+  private static void sum(ByteBuffer b, int[] offs, int[] s, int n, double[] v) {
+    for (int i = 0; i < n; i++) {
+      int k = s[i];
+      if (k >= 0) {
+        v[k] += b.getDouble(offs[i]);
+      }
+    }
+  }
+
+  /**
+   * Sums the offloaded files into {@link #partial}: run by a pool thread, or by the scraping
+   * thread itself when no pool thread has started it by the time it is needed.
+   */
+  private final class SecondThread implements Runnable {
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile Throwable failure;
+
+    @Override
+    public void run() {
+      if (!claimed.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        double[] w = partial;
+        Arrays.fill(w, -0.0);
+        for (int f = 0; f < files.length; f++) {
+          if (offloaded[f]) {
+            sum(files[f].buffer(), files[f].valueOffsets(), slots[f], counts[f], w);
+          }
+        }
+      } catch (Throwable t) {
+        failure = t;
+      } finally {
+        done.countDown();
+      }
+    }
+
+    void finish() {
+      run(); // does the work here unless a pool thread has claimed it
+      boolean interrupted = false;
+      while (true) {
+        try {
+          done.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      Throwable t = failure;
+      if (t instanceof RuntimeException) {
+        throw (RuntimeException) t;
+      }
+      if (t instanceof Error) {
+        throw (Error) t;
+      }
+      if (t != null) {
+        throw new IllegalStateException(t);
+      }
+    }
+  }
+
+  private static final class SampleKey {
+    final String name;
+    final SeriesShape.LabelSet labels;
+    private final int hash;
+
+    SampleKey(String name, SeriesShape.LabelSet labels) {
+      this.name = name;
+      this.labels = labels;
+      this.hash = name.hashCode() * 31 + labels.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o == this || o instanceof SampleKey && ((SampleKey) o).hash == hash
+          && ((SampleKey) o).name.equals(name) && ((SampleKey) o).labels.equals(labels);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  private static final class HistogramSeries {
+    final SeriesShape.LabelSet labels;
+    final TreeMap<Double, Integer> buckets = new TreeMap<>();
+    int sum = -1;
+    double[] bounds; // sorted, +Inf last
+    int[] bucketSlots; // -1 for a +Inf bucket no file has
+
+    HistogramSeries(SeriesShape.LabelSet labels) {
+      this.labels = labels;
+    }
+  }
+
+  private static final class Family {
+    final String name;
+    final String help;
+    final String type;
+    String mode = "all";
+    byte op = SUM;
+    boolean pidKeyed = true; // series keyed with the gauge file's pid label
+    final Map<SampleKey, Integer> series = new LinkedHashMap<>(); // counters, gauges
+    final Map<SeriesShape.LabelSet, int[]> summaries = new LinkedHashMap<>(); // {count, sum}
+    final Map<SeriesShape.LabelSet, HistogramSeries> histograms = new LinkedHashMap<>();
+
+    final String total;
+    final String sum;
+    final String count;
+
+    Family(String name, String help, String type) {
+      this.name = name;
+      this.help = help;
+      this.type = type;
+      this.total = name + "_total";
+      this.sum = name + "_sum";
+      this.count = name + "_count";
+    }
+
+    // counters and gauges as arrays once planned: snapshots iterate them every scrape
+    Labels[] seriesLabels;
+    int[] seriesSlots;
+
+    void freeze() {
+      seriesLabels = new Labels[series.size()];
+      seriesSlots = new int[series.size()];
+      int i = 0;
+      for (Map.Entry<SampleKey, Integer> e : series.entrySet()) {
+        seriesLabels[i] = e.getKey().labels.labels();
+        seriesSlots[i++] = e.getValue();
+      }
+    }
+
+    void prepare() {
+      if (!type.equals("gauge")) {
+        return;
+      }
+      switch (mode) {
+        case "min":
+        case "livemin":
+          op = MIN;
+          break;
+        case "max":
+        case "livemax":
+          op = MAX;
+          break;
+        case "sum":
+        case "livesum":
+          op = SUM;
+          break;
+        case "mostrecent":
+        case "livemostrecent":
+          op = RECENT;
+          break;
+        default: // all, liveall, and unknown modes as Python
+          op = LAST;
+      }
+      pidKeyed = op == LAST;
+    }
+
+    int slot(MergePlan p, String sample, SeriesShape.LabelSet labels, double le) {
+      switch (type) {
+        case "gauge":
+          return series.computeIfAbsent(new SampleKey(sample, labels),
+              k -> p.newSlot(op, op == SUM ? 0.0 : Double.NaN));
+        case "histogram": {
+          boolean bucket = !Double.isNaN(le);
+          if (!bucket && !sample.equals(sum)) {
+            return -1;
+          }
+          HistogramSeries h = histograms.computeIfAbsent(labels, HistogramSeries::new);
+          if (bucket) {
+            return h.buckets.computeIfAbsent(le, x -> p.newSlot(SUM, 0.0));
+          }
+          if (h.sum < 0) {
+            h.sum = p.newSlot(SUM, 0.0);
+          }
+          return h.sum;
+        }
+        case "summary": {
+          int[] cs = summaries.computeIfAbsent(labels, k -> new int[] {-1, -1});
+          int which = sample.equals(count) ? 0 : sample.equals(sum) ? 1 : -1;
+          if (which < 0) {
+            return -1;
+          }
+          if (cs[which] < 0) {
+            cs[which] = p.newSlot(SUM, -0.0); // -0.0 + x == x: the sum starts at the first value
+          }
+          return cs[which];
+        }
+        default: // counter
+          if (!sample.equals(total)) {
+            return -1;
+          }
+          return series.computeIfAbsent(new SampleKey(sample, labels), k -> p.newSlot(SUM, -0.0));
+      }
+    }
+
+    MetricSnapshot<?> snapshot(double[] v, int[] seq) {
+      switch (type) {
+        case "gauge":
+          return gauge(v, seq);
+        case "histogram":
+          return histogram(v);
+        case "summary": {
+          List<SummarySnapshot.DataPoint> points = new ArrayList<>(summaries.size());
+          for (Map.Entry<SeriesShape.LabelSet, int[]> e : summaries.entrySet()) {
+            int[] cs = e.getValue();
+            points.add(new SummarySnapshot.DataPoint(e.getKey().labels(),
+                cs[0] >= 0 ? v[cs[0]] : Double.NaN, cs[1] >= 0 ? v[cs[1]] : Double.NaN,
+                new double[0], new double[0], DataPoint.NO_TIMESTAMP, DataPoint.NO_TIMESTAMP));
+          }
+          return new SummarySnapshot(name, help, "", points);
+        }
+        default: {
+          Labels[] ls = seriesLabels;
+          int[] ks = seriesSlots;
+          List<CounterSnapshot.DataPoint> points = new ArrayList<>(ls.length);
+          for (int i = 0; i < ls.length; i++) {
+            points.add(new CounterSnapshot.DataPoint(ls[i], v[ks[i]], null, DataPoint.NO_TIMESTAMP,
+                DataPoint.NO_TIMESTAMP));
+          }
+          return new CounterSnapshot(name, help, "", points);
+        }
+      }
+    }
+
+    private MetricSnapshot<?> histogram(double[] v) {
+      List<HistogramSnapshot.DataPoint> points = new ArrayList<>(histograms.size());
+      for (HistogramSeries h : histograms.values()) {
+        if (h.bounds == null) {
+          boolean hasInf = h.buckets.containsKey(Double.POSITIVE_INFINITY);
+          int n = h.buckets.size() + (hasInf ? 0 : 1);
+          h.bounds = new double[n];
+          h.bucketSlots = new int[n];
+          int i = 0;
+          for (Map.Entry<Double, Integer> b : h.buckets.entrySet()) {
+            h.bounds[i] = b.getKey();
+            h.bucketSlots[i++] = b.getValue();
+          }
+          if (!hasInf) {
+            h.bounds[i] = Double.POSITIVE_INFINITY;
+            h.bucketSlots[i] = -1;
+          }
+        }
+        double[] cumulative = new double[h.bounds.length];
+        double acc = 0.0;
+        for (int i = 0; i < cumulative.length; i++) {
+          if (h.bucketSlots[i] >= 0) {
+            acc += v[h.bucketSlots[i]];
+          }
+          cumulative[i] = acc;
+        }
+        points.add(new HistogramSnapshot.DataPoint(h.labels.labels(), h.bounds, cumulative,
+            h.sum >= 0 ? v[h.sum] : Double.NaN, null, DataPoint.NO_TIMESTAMP,
+            DataPoint.NO_TIMESTAMP));
+      }
+      return new HistogramSnapshot(name, help, "", points);
+    }
+
+    private MetricSnapshot<?> gauge(double[] v, int[] seq) {
+      List<GaugeSnapshot.DataPoint> points = new ArrayList<>(series.size());
+      if (op == RECENT) { // in the order values were first taken, as Python's dict
+        List<Map.Entry<SampleKey, Integer>> present = new ArrayList<>();
+        for (Map.Entry<SampleKey, Integer> e : series.entrySet()) {
+          if (seq[e.getValue()] > 0) {
+            present.add(e);
+          }
+        }
+        present.sort((a, b) -> Integer.compare(seq[a.getValue()], seq[b.getValue()]));
+        for (Map.Entry<SampleKey, Integer> e : present) {
+          points.add(point(e.getKey().labels.labels(), v[e.getValue()]));
+        }
+      } else {
+        for (int i = 0; i < seriesLabels.length; i++) {
+          points.add(point(seriesLabels[i], v[seriesSlots[i]]));
+        }
+      }
+      return new GaugeSnapshot(name, help, "", points);
+    }
+
+    private static GaugeSnapshot.DataPoint point(Labels labels, double value) {
+      return new GaugeSnapshot.DataPoint(labels, value, DataPoint.NO_TIMESTAMP);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MergePlan[" + files.length + " files, " + families.size() + " families, " + slotCount
+        + " slots]";
+  }
+}

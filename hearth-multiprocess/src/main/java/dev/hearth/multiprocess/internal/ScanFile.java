@@ -1,0 +1,349 @@
+package dev.hearth.multiprocess.internal;
+
+import dev.hearth.multiprocess.FormatVersion;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * One {@code .db} file as a collector reads it: mapped read-only and kept mapped between scrapes,
+ * with its entries' value offsets and keys parsed once. Entries are append-only, so a scrape
+ * parses only the entries past the last {@code used} it saw and otherwise reads values straight
+ * from the mapping.
+ *
+ * <p>The state belongs to one file (one inode, {@link #fileKey()}): while this object maps it,
+ * the inode cannot be reused, so a file replaced under the same name always has another file key
+ * and gets a new state. Files that the reading JVM itself writes are read through the writer's
+ * mapping and never opened (closing any descriptor of a file drops the process's locks on it).
+ *
+ * <p>Not thread-safe; the collector serialises scrapes.
+ *
+ * <p>Internal API: not for public use, can change at any time.
+ */
+public final class ScanFile {
+  private static final VarHandle INTS =
+      MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private final String name;
+  private final Object fileKey;
+  private ByteBuffer map; // little-endian; a read-only mapping or the writer's mapping
+  private FormatVersion version;
+  private int parsedUsed = DbLayout.FIRST_ENTRY_OFFSET;
+  private int count;
+  private int[] valueOffsets = new int[16];
+  private KeyIndex.Key[] keys = new KeyIndex.Key[16];
+  private int fullParses;
+  private int hinted;
+  private byte[] parsedBytes; // a full parse's bytes from parsedBase on, this scrape only
+  private int parsedBase;
+  private ByteBuffer values; // where this scrape reads values: the mapping or a first read's copy
+  private FileChannel channel; // open during a first read only
+
+  /** The state of file {@code name} whose identity is {@code fileKey} (may be null). */
+  public ScanFile(String name, Object fileKey) {
+    this.name = name;
+    this.fileKey = fileKey;
+  }
+
+  /** The file name. */
+  public String name() {
+    return name;
+  }
+
+  /** The file's identity when read ({@code BasicFileAttributes.fileKey()}), or null. */
+  public Object fileKey() {
+    return fileKey;
+  }
+
+  /** The detected version, or null while the file has no entries. */
+  public FormatVersion version() {
+    return version;
+  }
+
+  /** The number of entries parsed. */
+  public int count() {
+    return count;
+  }
+
+  /** The key of entry {@code i}. */
+  public KeyIndex.Key key(int i) {
+    return keys[i];
+  }
+
+  /** The keys array; the first {@link #count()} are valid. */
+  KeyIndex.Key[] keys() {
+    return keys;
+  }
+
+  /** How many entries were taken from a hint file's parse after a byte comparison (for tests). */
+  public int hintedEntries() {
+    return hinted;
+  }
+
+  /** How many times the file was parsed from its first entry (for tests). */
+  public int fullParses() {
+    return fullParses;
+  }
+
+  /** Where this scrape reads values (little-endian), or null while the file is empty. */
+  public ByteBuffer buffer() {
+    return values;
+  }
+
+  /** Value offsets of the entries; the first {@link #count()} are valid. */
+  public int[] valueOffsets() {
+    return valueOffsets;
+  }
+
+  /**
+   * Brings the parsed entries up to the file's current {@code used}, adding their keys to
+   * {@code index}.
+   *
+   * @param size the file size as listed this scrape
+   * @param context the file's type: every key gets its shape for it
+   * @param hint a file whose keys are likely the same, in the same order (another process of the
+   *     same program), or null: its key at each position is tried before a hash lookup
+   * @return the number of entries before this refresh (entries from there on are new)
+   * @throws DbFileException when the file is not a valid v1/v2 file or shrank
+   * @throws IOException when it cannot be mapped, e.g. {@link java.nio.file.NoSuchFileException}
+   */
+  public int refresh(Path path, long size, KeyIndex index, ScanFile hint,
+      SeriesShape.Context context) throws IOException {
+    int before = count;
+    MmapDbFile own = MmapDbFile.openInThisJvm(path);
+    if (own != null) {
+      closeChannel();
+      map = own.mapping();
+    } else if (map != null && size < map.capacity()) { // touching the lost pages would SIGBUS
+      throw new DbFileException(name, -1, "the file shrank from " + map.capacity() + " to " + size
+          + " bytes: truncated by another program");
+    } else if (map == null) {
+      return firstRead(path, size, index, hint, context);
+    }
+    values = map;
+    int used = (int) INTS.getAcquire(map, DbLayout.USED_OFFSET);
+    if (used > map.capacity() && own == null) { // the writer grew the file: map all of it
+      map = map(path);
+      values = map;
+      used = (int) INTS.getAcquire(map, DbLayout.USED_OFFSET);
+    }
+    if (used == 0 && parsedUsed == DbLayout.FIRST_ENTRY_OFFSET) {
+      return before; // sized, header not yet written
+    }
+    used = DbFileParser.checkHeader(name, map, map.capacity());
+    if (used < parsedUsed) {
+      throw new DbFileException(name, DbLayout.USED_OFFSET, "used=" + used
+          + " went below the " + parsedUsed + " bytes read before: the file was rewritten in place");
+    }
+    if (used > parsedUsed) {
+      int from = parsedUsed;
+      byte[] heap = new byte[used - from]; // one bulk copy: parsing reads a heap array fastest
+      map.get(from, heap);
+      parse(used, heap, from, index, hint, context);
+    }
+    return before;
+  }
+
+  /**
+   * The first read of a file another process writes: two plain reads, parsed and serving this
+   * scrape's values from the copy (cheaper than faulting the pages of a fresh mapping in), and a
+   * mapping made but not touched, for later scrapes: it also keeps the inode from being reused
+   * (the file key must keep meaning this file). No descriptor stays open.
+   */
+  private int firstRead(Path path, long size, KeyIndex index, ScanFile hint,
+      SeriesShape.Context context) throws IOException {
+    if (size == 0) { // created but not yet sized by its writer
+      return 0;
+    }
+    try {
+      channel = FileChannel.open(path, StandardOpenOption.READ);
+      return firstRead(index, hint, context);
+    } finally {
+      closeChannel();
+    }
+  }
+
+  private int firstRead(KeyIndex index, ScanFile hint, SeriesShape.Context context)
+      throws IOException {
+    long length = channel.size();
+    ByteBuffer head = ByteBuffer.allocate(DbLayout.HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    if (length < DbLayout.HEADER_SIZE) {
+      throw new DbFileException(name, 0, "file of " + length + " bytes is shorter than the "
+          + DbLayout.HEADER_SIZE + "-byte header (truncated)");
+    }
+    readFully(head, 0);
+    if (head.getInt(DbLayout.USED_OFFSET) == 0) {
+      return 0; // sized, header not yet written
+    }
+    int used = DbFileParser.checkHeader(name, head, length);
+    byte[] heap = new byte[used];
+    ByteBuffer hb = ByteBuffer.wrap(heap).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(hb, 0);
+    hb.clear();
+    hb.putInt(DbLayout.USED_OFFSET, used); // entries up to the used read first are complete
+    if (used > parsedUsed) {
+      parse(used, heap, 0, index, hint, context);
+    }
+    map = map(channel);
+    values = hb;
+    return 0;
+  }
+
+  private void readFully(ByteBuffer b, long position) throws IOException {
+    long pos = position;
+    while (b.hasRemaining()) {
+      int n = channel.read(b, pos);
+      if (n < 0) {
+        throw new DbFileException(name, pos, "file ended while being read");
+      }
+      pos += n;
+    }
+  }
+
+  private void parse(int used, byte[] heap, int base, KeyIndex index, ScanFile hint,
+      SeriesShape.Context context) throws DbFileException {
+    try {
+      append(used, heap, base, index, hint, context);
+    } catch (DbFileException e) {
+      if (hint == null) {
+        throw e;
+      }
+      append(used, heap, base, index, null, context); // the hint misled version detection
+    }
+  }
+
+  private void append(int used, byte[] heap, int base, KeyIndex index, ScanFile hint,
+      SeriesShape.Context context) throws DbFileException {
+    int from = parsedUsed;
+    ByteBuffer hb = ByteBuffer.wrap(heap).order(ByteOrder.LITTLE_ENDIAN);
+    KeyIndex.Key[] newKeys = new KeyIndex.Key[Math.max(16, (used - from) / 64)];
+    int[] newOffsets = new int[newKeys.length];
+    int n = 0;
+    int p = from;
+    FormatVersion v = version;
+    // a file starting like the hint's (same keys, hence the same entry layout) takes the hint's
+    // validated entries after one byte comparison each
+    if (from == DbLayout.FIRST_ENTRY_OFFSET && hint != null && hint != this
+        && hint.parsedBytes != null && hint.version != null) {
+      byte[] h = hint.parsedBytes;
+      int hbase = hint.parsedBase;
+      int width = hint.version.valueBlockSize();
+      int limit = Math.min(hint.count, newKeys.length);
+      while (n < limit) {
+        int vo = hint.valueOffsets[n];
+        if (vo + width > used
+            || !Arrays.equals(h, p - hbase, vo - hbase, heap, p - base, vo - base)) {
+          break;
+        }
+        newKeys[n] = hint.keys[n];
+        newOffsets[n] = vo;
+        n++;
+        p = vo + width;
+      }
+      hinted += n;
+      if (n > 0 && v == null) {
+        v = hint.version;
+        checkNotAlso(v == FormatVersion.V1 ? FormatVersion.V2 : FormatVersion.V1, hb, base, from,
+            used);
+      }
+    }
+    DbFileParser.Offsets o = DbFileParser.offsets(name, hb, base, p, used, v);
+    if (n + o.count > newKeys.length) {
+      newKeys = Arrays.copyOf(newKeys, n + o.count);
+      newOffsets = Arrays.copyOf(newOffsets, n + o.count);
+    }
+    for (int i = 0; i < o.count; i++) { // keys first: all or nothing
+      int e = o.offsets[i] - base;
+      int length = hb.getInt(e);
+      int at = count + n;
+      KeyIndex.Key guess = hint != null && hint != this && at < hint.count ? hint.keys[at] : null;
+      KeyIndex.Key k = index.resolve(name, heap, e + DbLayout.KEY_LENGTH_SIZE, length,
+          o.offsets[i] + DbLayout.KEY_LENGTH_SIZE, guess);
+      if (k != guess) { // a hint's key has its shape for this context already
+        k.shape(context, name);
+      }
+      newKeys[n] = k;
+      newOffsets[n] = (int) DbLayout.valueOffset(o.offsets[i], length);
+      n++;
+    }
+    if (v == null) {
+      v = o.version;
+    }
+    int total = count + n;
+    if (total > valueOffsets.length) {
+      int cap = Math.max(total, valueOffsets.length * 2);
+      valueOffsets = Arrays.copyOf(valueOffsets, cap);
+      keys = Arrays.copyOf(keys, cap);
+    }
+    System.arraycopy(newKeys, 0, keys, count, n);
+    System.arraycopy(newOffsets, 0, valueOffsets, count, n);
+    if (from == DbLayout.FIRST_ENTRY_OFFSET) {
+      if (n > 0) {
+        fullParses++;
+      }
+      parsedBytes = heap;
+      parsedBase = base;
+    }
+    version = v;
+    count = total;
+    parsedUsed = used;
+  }
+
+  /** Strict detection: the entries must not also parse as {@code other}. */
+  private void checkNotAlso(FormatVersion other, ByteBuffer hb, int base, int from, int used)
+      throws DbFileException {
+    if (DbFileParser.parsesAs(hb, base, from, used, other)) {
+      throw new DbFileException(name, from, "ambiguous: the entries parse both as format v1 and"
+          + " v2; refusing to guess");
+    }
+  }
+
+  /** Drops the bytes kept from this scrape's full parse (they only serve as a hint). */
+  public void releaseParseBuffer() {
+    parsedBytes = null;
+    if (values != map) {
+      values = null; // a first read's copy: the next refresh maps the file
+    }
+  }
+
+  /** Releases what the state holds open (nothing but the mapping, which GC unmaps). */
+  public void close() {
+    closeChannel();
+  }
+
+  private void closeChannel() {
+    FileChannel ch = channel;
+    channel = null;
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException e) {
+        // nothing was written; the descriptor is released either way
+      }
+    }
+  }
+
+  private ByteBuffer map(Path path) throws IOException {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      return map(ch);
+    }
+  }
+
+  private ByteBuffer map(FileChannel ch) throws IOException {
+    long size = ch.size();
+    if (size > Integer.MAX_VALUE) {
+      throw new DbFileException(name, -1, "file of " + size + " bytes is too large");
+    }
+    if (size < DbLayout.HEADER_SIZE) {
+      throw new DbFileException(name, 0, "file of " + size + " bytes is shorter than the "
+          + DbLayout.HEADER_SIZE + "-byte header (truncated)");
+    }
+    return ch.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.LITTLE_ENDIAN);
+  }
+}

@@ -1,0 +1,177 @@
+package dev.hearth.multiprocess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hearth.CollectorRegistry;
+import dev.hearth.multiprocess.internal.DbKey;
+import dev.hearth.multiprocess.internal.DbLayout;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The collector's incremental reads of files written by another program (here a minimal writer
+ * doing what Python's {@code MmapedDict} does, so the collector cannot use a writer's mapping in
+ * this JVM): new entries, growth past the mapped size, values changing between scrapes, a file
+ * replaced under the same name, a file truncated under the collector.
+ */
+class IncrementalScrapeTest {
+
+  /** Python's writer, reduced: v1 entries appended, the file doubled when an entry does not fit. */
+  static final class ForeignWriter implements AutoCloseable {
+    final RandomAccessFile file;
+    long capacity;
+    int used = DbLayout.HEADER_SIZE;
+    final Map<String, Integer> offsets = new java.util.HashMap<>();
+
+    ForeignWriter(Path path) throws IOException {
+      file = new RandomAccessFile(path.toFile(), "rw");
+      capacity = DbLayout.INITIAL_SIZE;
+      file.setLength(capacity);
+      writeInt(0, used);
+    }
+
+    void set(String key, double value) throws IOException {
+      Integer at = offsets.get(key);
+      if (at == null) {
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        long length = DbLayout.entryLength(k.length, FormatVersion.V1);
+        while (used + length > capacity) {
+          capacity *= 2;
+          file.setLength(capacity);
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(k.length).put(k);
+        for (int i = 0; i < DbLayout.padding(k.length); i++) {
+          b.put(DbLayout.PAD_BYTE);
+        }
+        at = b.position() + used;
+        b.putDouble(value);
+        file.seek(used);
+        file.write(b.array());
+        used += (int) length;
+        writeInt(0, used); // the entry first, then used: as Python
+        offsets.put(key, at);
+      } else {
+        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(value);
+        file.seek(at);
+        file.write(b.array());
+      }
+    }
+
+    private void writeInt(long at, int v) throws IOException {
+      file.seek(at);
+      file.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array());
+    }
+
+    @Override
+    public void close() throws IOException {
+      file.close();
+    }
+  }
+
+  static String key(String metric, String label) {
+    return DbKey.encode(metric, metric + "_total", List.of("k"), List.of(label), "Help.");
+  }
+
+  @Test
+  void newEntriesGrowthAndValueChangesAreSeen(@TempDir Path dir) throws Exception {
+    MultiProcessCollector collector = new MultiProcessCollector(dir);
+    CollectorRegistry r = new CollectorRegistry();
+    r.register(collector);
+    try (ForeignWriter w = new ForeignWriter(dir.resolve("counter_1.db"))) {
+      w.set(key("reqs", "a"), 1);
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(1.0);
+      w.set(key("reqs", "a"), 5);
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(5.0);
+      for (int i = 0; i < 3000; i++) { // ~56 bytes each: the file doubles twice
+        w.set(key("reqs", "s" + i), i);
+      }
+      assertThat(Files.size(dir.resolve("counter_1.db"))).isGreaterThan(2L * DbLayout.INITIAL_SIZE);
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s2999"))).isEqualTo(2999.0);
+      w.set(key("reqs", "s0"), 42);
+      w.set(key("reqs", "a"), 6);
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(42.0);
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(6.0);
+    }
+    assertThat(collector.cacheOf("counter_1.db").fullParses()).isEqualTo(1);
+    assertThat(collector.readErrors()).isEmpty();
+  }
+
+  @Test
+  void aFileReplacedUnderItsNameIsReadAnew(@TempDir Path dir) throws Exception {
+    CollectorRegistry r = new CollectorRegistry();
+    r.register(new MultiProcessCollector(dir));
+    Path f = dir.resolve("counter_1.db");
+    try (ForeignWriter w = new ForeignWriter(f)) {
+      w.set(key("reqs", "a"), 1);
+      w.set(key("reqs", "b"), 2);
+    }
+    assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(1.0);
+    Files.delete(f);
+    try (ForeignWriter w = new ForeignWriter(f)) { // same key lengths, other order and values
+      w.set(key("reqs", "b"), 20);
+      w.set(key("reqs", "a"), 10);
+    }
+    assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(10.0);
+    assertThat(r.getSampleValue("reqs_total", Map.of("k", "b"))).isEqualTo(20.0);
+  }
+
+  @Test
+  void aFileTruncatedUnderTheCollectorIsAReadErrorNotACrash(@TempDir Path dir) throws Exception {
+    MultiProcessCollector collector = new MultiProcessCollector(dir);
+    CollectorRegistry r = new CollectorRegistry();
+    r.register(collector);
+    try (ForeignWriter w = new ForeignWriter(dir.resolve("counter_1.db"));
+        ForeignWriter other = new ForeignWriter(dir.resolve("counter_2.db"))) {
+      w.set(key("reqs", "a"), 1);
+      other.set(key("reqs", "a"), 2);
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(3.0);
+      w.file.setLength(16); // shorter than the mapping
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(2.0);
+      assertThat(collector.readErrors()).containsOnlyKeys("counter_1.db");
+      assertThat(r.getSampleValue("hearth_multiprocess_read_errors_total",
+          Map.of("file", "counter_1.db"))).isGreaterThanOrEqualTo(1.0);
+    }
+  }
+
+  @Test
+  void filesOfOneProgramShareTheirParseAndStillMergeExactly(@TempDir Path dir) throws Exception {
+    // p1..p3 write the same keys in the same order (p2 one more in the middle); p4 is v2 with the
+    // same first key as the v1 files, so a hint from a v1 file would mislead its version detection
+    for (int p = 1; p <= 4; p++) {
+      try (MmapValueStorage s = MmapValueStorage.builder(dir).processId("p" + p)
+          .format(p == 4 ? FormatVersion.V2 : FormatVersion.V1).build()) {
+        dev.hearth.Counter c = dev.hearth.Counter.builder("reqs").help("Help.").labelNames("k")
+            .storage(s).build();
+        c.labels("a").inc(p);
+        if (p == 2) {
+          c.labels("extra").inc(100);
+        }
+        c.labels("b").inc(10 * p);
+      }
+    }
+    MultiProcessCollector collector = new MultiProcessCollector(dir);
+    CollectorRegistry r = new CollectorRegistry();
+    r.register(collector);
+    for (int scrape = 0; scrape < 2; scrape++) { // a first read, then the mapped files
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(10.0);
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "b"))).isEqualTo(100.0);
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "extra"))).isEqualTo(100.0);
+    }
+    assertThat(collector.readErrors()).isEmpty();
+    assertThat(collector.cacheOf("counter_p1.db").hintedEntries()).isZero();
+    assertThat(collector.cacheOf("counter_p2.db").hintedEntries()).isEqualTo(1); // up to "extra"
+    assertThat(collector.cacheOf("counter_p3.db").hintedEntries()).isEqualTo(1); // hint is p2
+    assertThat(collector.cacheOf("counter_p4.db").version()).isEqualTo(FormatVersion.V2);
+    assertThat(collector.sharedKeys()).isEqualTo(3);
+  }
+}
