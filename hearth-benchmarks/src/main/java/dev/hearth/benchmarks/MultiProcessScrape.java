@@ -26,8 +26,9 @@ import java.util.stream.Stream;
  *
  * <ul>
  *   <li>Hearth cold: a new collector and registry, collect and text 0.0.4 exposition to a
- *       counting stream; median of fresh collectors, after as many discarded (JIT warm-up).
- *   <li>Hearth repeated: the same collector scraped again (its per-file key cache warm); median.
+ *       counting stream; median of fresh collectors, after at least 5 s of the same (JIT warm-up).
+ *   <li>Hearth repeated: the same collector scraped again (files mapped, keys parsed, merge
+ *       planned); median, after at least 5 s of the same.
  *   <li>Python: {@code MultiProcessCollector(CollectorRegistry())} + {@code generate_latest} in
  *       one interpreter per directory, median of a few runs (Python caches nothing: cold =
  *       repeated).
@@ -39,6 +40,8 @@ import java.util.stream.Stream;
  */
 public final class MultiProcessScrape {
   static final int FAMILIES = 10;
+  /** Each case runs at least this long before it is measured, as JMH warms up. */
+  static final long WARM_UP_NANOS = 5_000_000_000L;
 
   static final String PY = String.join("\n",
       "import sys, time, statistics",
@@ -76,6 +79,9 @@ public final class MultiProcessScrape {
         int files = 0;
         try (Stream<Path> s = Files.list(dir)) {
           for (Path p : (Iterable<Path>) s::iterator) {
+            if (!p.getFileName().toString().endsWith(".db")) {
+              continue; // Hearth writers' lock files
+            }
             bytes += Files.size(p);
             files++;
           }
@@ -84,17 +90,20 @@ public final class MultiProcessScrape {
         int coldRuns = work >= 1_000_000 ? 7 : 21;
         int repeatedRuns = work >= 1_000_000 ? 21 : 101;
         CountingOut out = new CountingOut();
-        for (int i = 0; i < coldRuns; i++) { // warm-up
+        long warmUntil = System.nanoTime() + WARM_UP_NANOS;
+        for (int i = 0; i < coldRuns || System.nanoTime() < warmUntil; i++) { // JIT warm-up
           cold(dir, out);
         }
+        out.count = 0;
         double[] coldMs = new double[coldRuns];
         for (int i = 0; i < coldRuns; i++) {
           coldMs[i] = cold(dir, out);
         }
-        long hearthBytes = out.count / (2L * coldRuns);
+        long hearthBytes = out.count / coldRuns;
         CollectorRegistry registry = new CollectorRegistry();
         registry.register(new MultiProcessCollector(dir));
-        for (int i = 0; i < repeatedRuns; i++) { // warm-up
+        warmUntil = System.nanoTime() + WARM_UP_NANOS;
+        for (int i = 0; i < repeatedRuns || System.nanoTime() < warmUntil; i++) { // JIT warm-up
           scrape(registry, out);
         }
         double[] repMs = new double[repeatedRuns];

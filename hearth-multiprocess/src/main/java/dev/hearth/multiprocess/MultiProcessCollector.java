@@ -7,6 +7,7 @@ import dev.hearth.model.Labels;
 import dev.hearth.model.MetricSnapshot;
 import dev.hearth.multiprocess.internal.DbFileException;
 import dev.hearth.multiprocess.internal.DbFileName;
+import dev.hearth.multiprocess.internal.Helper;
 import dev.hearth.multiprocess.internal.KeyIndex;
 import dev.hearth.multiprocess.internal.MergePlan;
 import dev.hearth.multiprocess.internal.MmapDbFile;
@@ -169,6 +170,7 @@ public final class MultiProcessCollector implements Collector {
     List<DbFileName> names = new ArrayList<>(listed.size());
     boolean dropped = false;
     ScanFile[] lastOfContext = new ScanFile[SeriesShape.Context.values().length];
+    Map<String, ScanFile> fresh = prefetchNewFiles(listed);
     for (Listed l : listed) {
       DbFileName fn = DbFileName.parse(l.name);
       if (fn == null) {
@@ -188,10 +190,16 @@ public final class MultiProcessCollector implements Collector {
           continue;
         }
         if (sf == null) {
+          sf = fresh.remove(l.name);
+        }
+        if (sf == null) {
           sf = new ScanFile(l.name, l.fileKey);
         }
-        ScanFile hint = lastOfContext[fn.context.ordinal()];
-        sf.refresh(path, l.size, keys, hint, fn.context);
+        if (sf.prefetched()) {
+          sf.complete(keys, fn.context);
+        } else {
+          sf.refresh(path, l.size, keys, lastOfContext[fn.context.ordinal()], fn.context);
+        }
       } catch (NoSuchFileException e) { // deleted since listed, e.g. by markProcessDead
         dropped |= drop(l.name);
         closeQuietly(sf);
@@ -283,6 +291,77 @@ public final class MultiProcessCollector implements Collector {
       f.close();
     }
     return f != null;
+  }
+
+  /** From this many new files of other processes on, a scrape reads them on two threads. */
+  static final int PARALLEL_FILES = 8;
+
+  /**
+   * Reads the files this collector has no state for yet (a first scrape, or many processes
+   * started) on two threads: the first file of each type is parsed here and serves as the hint
+   * the others are compared with; the others are read, mapped, compared and walked half on a
+   * pool thread, and completed (keys resolved) in the scrape loop, in name order.
+   */
+  private Map<String, ScanFile> prefetchNewFiles(List<Listed> listed) {
+    if (Runtime.getRuntime().availableProcessors() < 2) {
+      return new HashMap<>();
+    }
+    List<Listed> todo = new ArrayList<>();
+    List<DbFileName> kinds = new ArrayList<>();
+    for (Listed l : listed) {
+      DbFileName fn = DbFileName.parse(l.name);
+      if (fn == null || l.size == 0) {
+        continue;
+      }
+      ScanFile known = files.get(l.name);
+      if (known != null && l.fileKey != null && l.fileKey.equals(known.fileKey())) {
+        continue;
+      }
+      if (MmapDbFile.openInThisJvm(directory.resolve(l.name)) != null) {
+        continue;
+      }
+      todo.add(l);
+      kinds.add(fn);
+    }
+    if (todo.size() < PARALLEL_FILES) {
+      return new HashMap<>();
+    }
+    Map<String, ScanFile> fresh = new HashMap<>();
+    ScanFile[] hints = new ScanFile[SeriesShape.Context.values().length];
+    boolean[] tried = new boolean[hints.length];
+    List<ScanFile> rest = new ArrayList<>();
+    List<Listed> restListed = new ArrayList<>();
+    List<ScanFile> restHints = new ArrayList<>();
+    for (int i = 0; i < todo.size(); i++) {
+      Listed l = todo.get(i);
+      int ctx = kinds.get(i).context.ordinal();
+      ScanFile sf = new ScanFile(l.name, l.fileKey);
+      fresh.put(l.name, sf);
+      if (!tried[ctx]) { // the first of its type: parsed now, the others' hint
+        tried[ctx] = true;
+        sf.prefetch(directory.resolve(l.name), l.size, null);
+        if (sf.completeEarly(keys, kinds.get(i).context)) {
+          hints[ctx] = sf;
+        }
+      } else {
+        rest.add(sf);
+        restListed.add(l);
+        restHints.add(hints[ctx]); // decided: the first of its type came before
+      }
+    }
+    int half = rest.size() / 2;
+    Helper second = Helper.start(() -> {
+      for (int i = half; i < rest.size(); i++) {
+        rest.get(i).prefetch(directory.resolve(restListed.get(i).name), restListed.get(i).size,
+            restHints.get(i));
+      }
+    });
+    for (int i = 0; i < half; i++) {
+      rest.get(i).prefetch(directory.resolve(restListed.get(i).name), restListed.get(i).size,
+          restHints.get(i));
+    }
+    second.join();
+    return fresh;
   }
 
   /** A listed file: name, size and identity. */

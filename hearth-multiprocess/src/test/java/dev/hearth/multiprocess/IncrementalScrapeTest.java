@@ -174,4 +174,48 @@ class IncrementalScrapeTest {
     assertThat(collector.cacheOf("counter_p4.db").version()).isEqualTo(FormatVersion.V2);
     assertThat(collector.sharedKeys()).isEqualTo(3);
   }
+
+  @Test
+  void manyNewFilesAreReadOnTwoThreadsWithTheSameResult(@TempDir Path dir) throws Exception {
+    // 12 processes (two threads read new files from 8 on): v1 and v2, one with an extra series
+    // in the middle, gauges, and one corrupt file
+    double a = 0;
+    double b = 0;
+    for (int p = 1; p <= 12; p++) {
+      try (MmapValueStorage s = MmapValueStorage.builder(dir).processId("p" + p)
+          .format(p % 5 == 0 ? FormatVersion.V2 : FormatVersion.V1).build()) {
+        dev.hearth.Counter c = dev.hearth.Counter.builder("reqs").help("Help.").labelNames("k")
+            .storage(s).build();
+        dev.hearth.Gauge g = dev.hearth.Gauge.builder("temp").help("Help.")
+            .multiprocessMode(dev.hearth.MultiprocessMode.MAX).storage(s).build();
+        for (int i = 0; i < 50; i++) {
+          c.labels("s" + i).inc(p);
+          if (p == 7 && i == 20) {
+            c.labels("only7").inc(70);
+          }
+        }
+        c.labels("a").inc(p);
+        c.labels("b").inc(2 * p);
+        g.set(p);
+        a += p;
+        b += 2 * p;
+      }
+    }
+    Files.write(dir.resolve("counter_zz.db"), new byte[] {64, 0, 0, 0, 1, 0, 0, 0, 9, 9});
+    MultiProcessCollector collector = new MultiProcessCollector(dir);
+    CollectorRegistry r = new CollectorRegistry();
+    r.register(collector);
+    for (int scrape = 0; scrape < 2; scrape++) {
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(a);
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "b"))).isEqualTo(b);
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s49"))).isEqualTo(78.0);
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "only7"))).isEqualTo(70.0);
+      assertThat(r.getSampleValue("temp")).isEqualTo(12.0);
+    }
+    assertThat(collector.readErrors()).containsOnlyKeys("counter_zz.db");
+    assertThat(collector.cacheOf("counter_p2.db").hintedEntries()).isEqualTo(52); // hint: p1
+    assertThat(collector.cacheOf("counter_p7.db").hintedEntries()).isEqualTo(21);
+    assertThat(collector.cacheOf("counter_p5.db").version()).isEqualTo(FormatVersion.V2);
+    assertThat(collector.cacheOf("counter_p5.db").hintedEntries()).isZero(); // v2 after a v1 hint
+  }
 }

@@ -7,16 +7,16 @@ import dev.hearth.model.HistogramSnapshot;
 import dev.hearth.model.Labels;
 import dev.hearth.model.MetricSnapshot;
 import dev.hearth.model.SummarySnapshot;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * How the entries of a set of files merge into families and series, computed once per set of
@@ -42,6 +42,9 @@ public final class MergePlan {
   private static final byte LAST = 3;
   private static final byte RECENT = 4;
   private static final int UNSET = -2;
+  // one access path for heap copies, read-only and writable mappings (no megamorphic getDouble)
+  private static final VarHandle DOUBLES =
+      MethodHandles.byteBufferViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
   /** From this many summed entries on, a scrape reads values on two threads. */
   static final int PARALLEL_ENTRIES = 1 << 16;
 
@@ -239,10 +242,7 @@ public final class MergePlan {
       Arrays.fill(ts, 0.0);
     }
     int order = 0;
-    SecondThread second = offloaded != null ? new SecondThread() : null;
-    if (second != null) {
-      ForkJoinPool.commonPool().execute(second);
-    }
+    Helper second = offloaded != null ? Helper.start(this::sumOffloaded) : null;
     for (int f = 0; f < files.length; f++) {
       if (second != null && offloaded[f]) {
         continue;
@@ -260,7 +260,7 @@ public final class MergePlan {
         if (k < 0) {
           continue;
         }
-        double x = b.getDouble(offs[i]);
+        double x = (double) DOUBLES.get(b, offs[i]);
         switch (ops[k]) {
           case SUM:
             v[k] += x;
@@ -288,7 +288,8 @@ public final class MergePlan {
             }
             break;
           default: { // RECENT
-            double t = timestamped[f] ? b.getDouble(offs[i] + DbLayout.TIMESTAMP_OFFSET_IN_VALUE) : 0.0;
+            double t = timestamped[f]
+                ? (double) DOUBLES.get(b, offs[i] + DbLayout.TIMESTAMP_OFFSET_IN_VALUE) : 0.0;
             if (ts[k] < t) {
               v[k] = x;
               ts[k] = t;
@@ -301,7 +302,7 @@ public final class MergePlan {
       }
     }
     if (second != null) {
-      second.finish();
+      second.join();
       double[] w = partial;
       for (int k = 0; k < slotCount; k++) {
         if (ops[k] == SUM) {
@@ -320,63 +321,18 @@ public final class MergePlan {
     for (int i = 0; i < n; i++) {
       int k = s[i];
       if (k >= 0) {
-        v[k] += b.getDouble(offs[i]);
+        v[k] += (double) DOUBLES.get(b, offs[i]);
       }
     }
   }
 
-  /**
-   * Sums the offloaded files into {@link #partial}: run by a pool thread, or by the scraping
-   * thread itself when no pool thread has started it by the time it is needed.
-   */
-  private final class SecondThread implements Runnable {
-    private final AtomicBoolean claimed = new AtomicBoolean();
-    private final CountDownLatch done = new CountDownLatch(1);
-    private volatile Throwable failure;
-
-    @Override
-    public void run() {
-      if (!claimed.compareAndSet(false, true)) {
-        return;
-      }
-      try {
-        double[] w = partial;
-        Arrays.fill(w, -0.0);
-        for (int f = 0; f < files.length; f++) {
-          if (offloaded[f]) {
-            sum(files[f].buffer(), files[f].valueOffsets(), slots[f], counts[f], w);
-          }
-        }
-      } catch (Throwable t) {
-        failure = t;
-      } finally {
-        done.countDown();
-      }
-    }
-
-    void finish() {
-      run(); // does the work here unless a pool thread has claimed it
-      boolean interrupted = false;
-      while (true) {
-        try {
-          done.await();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      Throwable t = failure;
-      if (t instanceof RuntimeException) {
-        throw (RuntimeException) t;
-      }
-      if (t instanceof Error) {
-        throw (Error) t;
-      }
-      if (t != null) {
-        throw new IllegalStateException(t);
+  /** Sums the offloaded files into {@link #partial} (on the second thread). */
+  private void sumOffloaded() {
+    double[] w = partial;
+    Arrays.fill(w, -0.0);
+    for (int f = 0; f < files.length; f++) {
+      if (offloaded[f]) {
+        sum(files[f].buffer(), files[f].valueOffsets(), slots[f], counts[f], w);
       }
     }
   }

@@ -281,6 +281,9 @@ public final class MmapDbFile implements Closeable {
 
   /** The file at {@code path} if this JVM has it open for writing, else null. */
   public static MmapDbFile openInThisJvm(Path path) {
+    if (OPEN.isEmpty()) { // a reader-only process (a sidecar): no path to normalise
+      return null;
+    }
     return OPEN.get(path.toAbsolutePath().normalize());
   }
 

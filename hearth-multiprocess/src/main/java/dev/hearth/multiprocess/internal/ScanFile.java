@@ -29,6 +29,8 @@ import java.util.Arrays;
 public final class ScanFile {
   private static final VarHandle INTS =
       MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INTS_HEAP =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final String name;
   private final Object fileKey;
@@ -196,9 +198,13 @@ public final class ScanFile {
   }
 
   private void readFully(ByteBuffer b, long position) throws IOException {
+    readFully(channel, b, position);
+  }
+
+  private void readFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
     long pos = position;
     while (b.hasRemaining()) {
-      int n = channel.read(b, pos);
+      int n = ch.read(b, pos);
       if (n < 0) {
         throw new DbFileException(name, pos, "file ended while being read");
       }
@@ -220,10 +226,26 @@ public final class ScanFile {
 
   private void append(int used, byte[] heap, int base, KeyIndex index, ScanFile hint,
       SeriesShape.Context context) throws DbFileException {
+    Match m = match(used, heap, base, hint);
+    finish(m, used, heap, base, index, hint, context);
+  }
+
+  /** The entries of a parse before their keys are resolved: pure, safe on any thread. */
+  private static final class Match {
+    int hinted; // entries taken from the hint
+    int hintedEnd; // where the rest starts
+    FormatVersion version;
+    DbFileParser.Offsets rest;
+  }
+
+  /**
+   * Compares the new bytes with the hint's entries and walks the rest: reads only {@code heap}
+   * and the hint's parse, writes nothing but the result.
+   */
+  private Match match(int used, byte[] heap, int base, ScanFile hint) throws DbFileException {
     int from = parsedUsed;
     ByteBuffer hb = ByteBuffer.wrap(heap).order(ByteOrder.LITTLE_ENDIAN);
-    KeyIndex.Key[] newKeys = new KeyIndex.Key[Math.max(16, (used - from) / 64)];
-    int[] newOffsets = new int[newKeys.length];
+    Match m = new Match();
     int n = 0;
     int p = from;
     FormatVersion v = version;
@@ -234,33 +256,44 @@ public final class ScanFile {
       byte[] h = hint.parsedBytes;
       int hbase = hint.parsedBase;
       int width = hint.version.valueBlockSize();
-      int limit = Math.min(hint.count, newKeys.length);
+      int limit = hint.count;
       while (n < limit) {
         int vo = hint.valueOffsets[n];
         if (vo + width > used
             || !Arrays.equals(h, p - hbase, vo - hbase, heap, p - base, vo - base)) {
           break;
         }
-        newKeys[n] = hint.keys[n];
-        newOffsets[n] = vo;
         n++;
         p = vo + width;
       }
-      hinted += n;
       if (n > 0 && v == null) {
         v = hint.version;
         checkNotAlso(v == FormatVersion.V1 ? FormatVersion.V2 : FormatVersion.V1, hb, base, from,
             used);
       }
     }
-    DbFileParser.Offsets o = DbFileParser.offsets(name, hb, base, p, used, v);
-    if (n + o.count > newKeys.length) {
-      newKeys = Arrays.copyOf(newKeys, n + o.count);
-      newOffsets = Arrays.copyOf(newOffsets, n + o.count);
+    m.hinted = n;
+    m.hintedEnd = p;
+    m.rest = DbFileParser.offsets(name, hb, base, p, used, v);
+    m.version = v != null ? v : m.rest.version;
+    return m;
+  }
+
+  /** Resolves the keys of a {@link #match} and takes its entries (on the scraping thread). */
+  private void finish(Match m, int used, byte[] heap, int base, KeyIndex index, ScanFile hint,
+      SeriesShape.Context context) throws DbFileException {
+    int from = parsedUsed;
+    int n = m.hinted;
+    DbFileParser.Offsets o = m.rest;
+    KeyIndex.Key[] newKeys = new KeyIndex.Key[n + o.count];
+    int[] newOffsets = new int[n + o.count];
+    if (n > 0) {
+      System.arraycopy(hint.keys, 0, newKeys, 0, n);
+      System.arraycopy(hint.valueOffsets, 0, newOffsets, 0, n);
     }
     for (int i = 0; i < o.count; i++) { // keys first: all or nothing
       int e = o.offsets[i] - base;
-      int length = hb.getInt(e);
+      int length = (int) INTS_HEAP.get(heap, e);
       int at = count + n;
       KeyIndex.Key guess = hint != null && hint != this && at < hint.count ? hint.keys[at] : null;
       KeyIndex.Key k = index.resolve(name, heap, e + DbLayout.KEY_LENGTH_SIZE, length,
@@ -272,9 +305,7 @@ public final class ScanFile {
       newOffsets[n] = (int) DbLayout.valueOffset(o.offsets[i], length);
       n++;
     }
-    if (v == null) {
-      v = o.version;
-    }
+    hinted += m.hinted;
     int total = count + n;
     if (total > valueOffsets.length) {
       int cap = Math.max(total, valueOffsets.length * 2);
@@ -290,9 +321,106 @@ public final class ScanFile {
       parsedBytes = heap;
       parsedBase = base;
     }
-    version = v;
+    version = m.version;
     count = total;
     parsedUsed = used;
+  }
+
+  // what a prefetch found, for complete() on the scraping thread
+  private byte[] pfHeap;
+  private int pfUsed;
+  private Match pfMatch;
+  private ScanFile pfHint;
+  private IOException pfError;
+  private boolean pfDone;
+
+  /**
+   * The I/O and byte work of a first read, for a file this JVM does not write, safe to run on
+   * another thread (it touches only this object, and the hint's parse read-only): reads the file,
+   * maps it (untouched), compares it with {@code hint} and walks the rest.
+   * {@link #complete} finishes on the scraping thread.
+   */
+  public void prefetch(Path path, long size, ScanFile hint) {
+    pfDone = true;
+    pfHint = hint;
+    if (size == 0) {
+      return;
+    }
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      long length = ch.size();
+      if (length < DbLayout.HEADER_SIZE) {
+        throw new DbFileException(name, 0, "file of " + length + " bytes is shorter than the "
+            + DbLayout.HEADER_SIZE + "-byte header (truncated)");
+      }
+      ByteBuffer head = ByteBuffer.allocate(DbLayout.HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+      readFully(ch, head, 0);
+      if (head.getInt(DbLayout.USED_OFFSET) == 0) {
+        return; // sized, header not yet written
+      }
+      int used = DbFileParser.checkHeader(name, head, length);
+      byte[] heap = new byte[used];
+      ByteBuffer hb = ByteBuffer.wrap(heap).order(ByteOrder.LITTLE_ENDIAN);
+      readFully(ch, hb, 0);
+      hb.putInt(DbLayout.USED_OFFSET, used); // entries up to the used read first are complete
+      Match m;
+      try {
+        m = match(used, heap, 0, hint);
+      } catch (DbFileException e) {
+        if (hint == null) {
+          throw e;
+        }
+        pfHint = null;
+        m = match(used, heap, 0, null); // the hint misled version detection
+      }
+      map = map(ch);
+      pfHeap = heap;
+      pfUsed = used;
+      pfMatch = m;
+    } catch (IOException e) {
+      pfError = e;
+    }
+  }
+
+  /**
+   * {@link #complete} right away, keeping a failure for the {@link #complete} call of the scrape
+   * loop (which reports it); true when the file is parsed, i.e. usable as a hint.
+   */
+  public boolean completeEarly(KeyIndex index, SeriesShape.Context context) {
+    try {
+      complete(index, context);
+      pfDone = true; // the scrape loop's complete() finds nothing left to do
+      return parsedBytes != null;
+    } catch (IOException e) {
+      pfError = e;
+      pfDone = true;
+      return false;
+    }
+  }
+
+  /** True when {@link #prefetch} ran for this state and {@link #complete} has not. */
+  public boolean prefetched() {
+    return pfDone;
+  }
+
+  /** Finishes a {@link #prefetch}: resolves keys, takes the entries (on the scraping thread). */
+  public void complete(KeyIndex index, SeriesShape.Context context) throws IOException {
+    pfDone = false;
+    IOException error = pfError;
+    byte[] heap = pfHeap;
+    Match m = pfMatch;
+    ScanFile hint = pfHint;
+    pfError = null;
+    pfHeap = null;
+    pfMatch = null;
+    pfHint = null;
+    if (error != null) {
+      throw error;
+    }
+    if (heap == null) {
+      return; // empty, or header not yet written: the next refresh reads it again
+    }
+    finish(m, pfUsed, heap, 0, index, hint, context);
+    values = ByteBuffer.wrap(heap).order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** Strict detection: the entries must not also parse as {@code other}. */

@@ -1,0 +1,72 @@
+package dev.hearth.multiprocess.internal;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A piece of a scrape handed to a second thread (a {@link ForkJoinPool#commonPool()} worker):
+ * the scraping thread does its own part, then {@link #join()}s, which runs the piece itself when
+ * no pool thread has started it yet, so a busy pool never makes a scrape wait. Failures are
+ * rethrown by {@link #join()}.
+ *
+ * <p>Internal API: not for public use, can change at any time.
+ */
+public final class Helper implements Runnable {
+  private final Runnable work;
+  private final AtomicBoolean claimed = new AtomicBoolean();
+  private final CountDownLatch done = new CountDownLatch(1);
+  private volatile Throwable failure;
+
+  private Helper(Runnable work) {
+    this.work = work;
+  }
+
+  /** Starts {@code work} on a pool thread, if one is free before {@link #join()}. */
+  public static Helper start(Runnable work) {
+    Helper h = new Helper(work);
+    ForkJoinPool.commonPool().execute(h);
+    return h;
+  }
+
+  @Override
+  public void run() {
+    if (!claimed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      work.run();
+    } catch (Throwable t) {
+      failure = t;
+    } finally {
+      done.countDown();
+    }
+  }
+
+  /** Waits for the work, doing it here when no pool thread has started it. */
+  public void join() {
+    run();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        done.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    Throwable t = failure;
+    if (t instanceof RuntimeException) {
+      throw (RuntimeException) t;
+    }
+    if (t instanceof Error) {
+      throw (Error) t;
+    }
+    if (t != null) {
+      throw new IllegalStateException(t);
+    }
+  }
+}
