@@ -332,6 +332,7 @@ public final class MultiProcessCollector implements Collector {
     List<ScanFile> rest = new ArrayList<>();
     List<Listed> restListed = new ArrayList<>();
     List<ScanFile> restHints = new ArrayList<>();
+    List<Boolean> restExtract = new ArrayList<>();
     for (int i = 0; i < todo.size(); i++) {
       Listed l = todo.get(i);
       int ctx = kinds.get(i).context.ordinal();
@@ -339,7 +340,7 @@ public final class MultiProcessCollector implements Collector {
       fresh.put(l.name, sf);
       if (!tried[ctx]) { // the first of its type: parsed now, the others' hint
         tried[ctx] = true;
-        sf.prefetch(directory.resolve(l.name), l.size, null);
+        sf.prefetch(directory.resolve(l.name), l.size, null, new ScanFile.Scratch(), false);
         if (sf.completeEarly(keys, kinds.get(i).context)) {
           hints[ctx] = sf;
         }
@@ -347,18 +348,21 @@ public final class MultiProcessCollector implements Collector {
         rest.add(sf);
         restListed.add(l);
         restHints.add(hints[ctx]); // decided: the first of its type came before
+        restExtract.add(kinds.get(i).context != SeriesShape.Context.GAUGE); // gauges need stamps
       }
     }
     int half = rest.size() / 2;
     Helper second = Helper.start(() -> {
+      ScanFile.Scratch scratch = new ScanFile.Scratch();
       for (int i = half; i < rest.size(); i++) {
         rest.get(i).prefetch(directory.resolve(restListed.get(i).name), restListed.get(i).size,
-            restHints.get(i));
+            restHints.get(i), scratch, restExtract.get(i));
       }
     });
+    ScanFile.Scratch scratch = new ScanFile.Scratch();
     for (int i = 0; i < half; i++) {
       rest.get(i).prefetch(directory.resolve(restListed.get(i).name), restListed.get(i).size,
-          restHints.get(i));
+          restHints.get(i), scratch, restExtract.get(i));
     }
     second.join();
     return fresh;

@@ -251,8 +251,13 @@ public final class MergePlan {
       int[] offs = files[f].valueOffsets();
       int[] s = slots[f];
       int n = counts[f];
+      double[] cold = files[f].coldValues();
       if (sumOnly[f]) {
-        sum(b, offs, s, n, v);
+        if (cold != null) {
+          sum(cold, s, n, v);
+        } else {
+          sum(b, offs, s, n, v);
+        }
         continue;
       }
       for (int i = 0; i < n; i++) {
@@ -260,7 +265,7 @@ public final class MergePlan {
         if (k < 0) {
           continue;
         }
-        double x = (double) DOUBLES.get(b, offs[i]);
+        double x = cold != null ? cold[i] : (double) DOUBLES.get(b, offs[i]);
         switch (ops[k]) {
           case SUM:
             v[k] += x;
@@ -288,7 +293,7 @@ public final class MergePlan {
             }
             break;
           default: { // RECENT
-            double t = timestamped[f]
+            double t = timestamped[f] && b != null
                 ? (double) DOUBLES.get(b, offs[i] + DbLayout.TIMESTAMP_OFFSET_IN_VALUE) : 0.0;
             if (ts[k] < t) {
               v[k] = x;
@@ -317,6 +322,15 @@ public final class MergePlan {
     return out;
   }
 
+  private static void sum(double[] cold, int[] s, int n, double[] v) {
+    for (int i = 0; i < n; i++) {
+      int k = s[i];
+      if (k >= 0) {
+        v[k] += cold[i];
+      }
+    }
+  }
+
   private static void sum(ByteBuffer b, int[] offs, int[] s, int n, double[] v) {
     for (int i = 0; i < n; i++) {
       int k = s[i];
@@ -332,7 +346,12 @@ public final class MergePlan {
     Arrays.fill(w, -0.0);
     for (int f = 0; f < files.length; f++) {
       if (offloaded[f]) {
-        sum(files[f].buffer(), files[f].valueOffsets(), slots[f], counts[f], w);
+        double[] cold = files[f].coldValues();
+        if (cold != null) {
+          sum(cold, slots[f], counts[f], w);
+        } else {
+          sum(files[f].buffer(), files[f].valueOffsets(), slots[f], counts[f], w);
+        }
       }
     }
   }

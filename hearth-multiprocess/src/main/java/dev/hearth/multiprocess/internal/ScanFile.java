@@ -29,6 +29,8 @@ import java.util.Arrays;
 public final class ScanFile {
   private static final VarHandle INTS =
       MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle DOUBLES_HEAP =
+      MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INTS_HEAP =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -91,6 +93,26 @@ public final class ScanFile {
   /** How many times the file was parsed from its first entry (for tests). */
   public int fullParses() {
     return fullParses;
+  }
+
+  /**
+   * This scrape's values by entry when a first read kept them instead of the file's bytes (then
+   * {@link #buffer()} is null), else null.
+   */
+  public double[] coldValues() {
+    return coldValues;
+  }
+
+  /** A reusable read buffer, one per thread reading files. */
+  public static final class Scratch {
+    private byte[] bytes = new byte[1 << 16];
+
+    byte[] bytes(int size) {
+      if (bytes.length < size) {
+        bytes = new byte[Math.max(size, bytes.length * 2)];
+      }
+      return bytes;
+    }
   }
 
   /** Where this scrape reads values (little-endian), or null while the file is empty. */
@@ -328,6 +350,8 @@ public final class ScanFile {
 
   // what a prefetch found, for complete() on the scraping thread
   private byte[] pfHeap;
+  private double[] pfValues;
+  private double[] coldValues; // values of this scrape, by entry, when the bytes were not kept
   private int pfUsed;
   private Match pfMatch;
   private ScanFile pfHint;
@@ -340,7 +364,7 @@ public final class ScanFile {
    * maps it (untouched), compares it with {@code hint} and walks the rest.
    * {@link #complete} finishes on the scraping thread.
    */
-  public void prefetch(Path path, long size, ScanFile hint) {
+  public void prefetch(Path path, long size, ScanFile hint, Scratch scratch, boolean extract) {
     pfDone = true;
     pfHint = hint;
     if (size == 0) {
@@ -358,8 +382,8 @@ public final class ScanFile {
         return; // sized, header not yet written
       }
       int used = DbFileParser.checkHeader(name, head, length);
-      byte[] heap = new byte[used];
-      ByteBuffer hb = ByteBuffer.wrap(heap).order(ByteOrder.LITTLE_ENDIAN);
+      byte[] heap = scratch.bytes(used);
+      ByteBuffer hb = ByteBuffer.wrap(heap, 0, used).order(ByteOrder.LITTLE_ENDIAN);
       readFully(ch, hb, 0);
       hb.putInt(DbLayout.USED_OFFSET, used); // entries up to the used read first are complete
       Match m;
@@ -373,9 +397,20 @@ public final class ScanFile {
         m = match(used, heap, 0, null); // the hint misled version detection
       }
       map = map(ch);
-      pfHeap = heap;
       pfUsed = used;
       pfMatch = m;
+      if (extract && m.rest.count == 0 && pfHint != null) {
+        // all entries are the hint's: keep only the values, not the file's bytes (a scrape of
+        // many files then touches far less memory, which keeps the parsed keys in cache)
+        double[] v = new double[m.hinted];
+        int[] offs = pfHint.valueOffsets;
+        for (int i = 0; i < v.length; i++) {
+          v[i] = (double) DOUBLES_HEAP.get(heap, offs[i]);
+        }
+        pfValues = v;
+      } else {
+        pfHeap = Arrays.copyOf(heap, used);
+      }
     } catch (IOException e) {
       pfError = e;
     }
@@ -407,14 +442,22 @@ public final class ScanFile {
     pfDone = false;
     IOException error = pfError;
     byte[] heap = pfHeap;
+    double[] extracted = pfValues;
     Match m = pfMatch;
     ScanFile hint = pfHint;
     pfError = null;
     pfHeap = null;
+    pfValues = null;
     pfMatch = null;
     pfHint = null;
     if (error != null) {
       throw error;
+    }
+    if (extracted != null) {
+      finish(m, pfUsed, null, 0, index, hint, context);
+      coldValues = extracted;
+      values = null;
+      return;
     }
     if (heap == null) {
       return; // empty, or header not yet written: the next refresh reads it again
@@ -435,6 +478,7 @@ public final class ScanFile {
   /** Drops the bytes kept from this scrape's full parse (they only serve as a hint). */
   public void releaseParseBuffer() {
     parsedBytes = null;
+    coldValues = null;
     if (values != map) {
       values = null; // a first read's copy: the next refresh maps the file
     }
