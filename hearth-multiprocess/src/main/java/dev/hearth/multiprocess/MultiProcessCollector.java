@@ -383,10 +383,10 @@ public final class MultiProcessCollector implements Collector {
 
   private List<Listed> listFiles() {
     List<Listed> out = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(directory, "*.db")) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(directory)) {
       for (Path p : ds) {
         String n = p.getFileName().toString();
-        if (n.startsWith(".")) { // Python's glob skips dot-files
+        if (n.startsWith(".") || !n.endsWith(".db")) { // Python's glob("*.db"): no dot-files
           continue;
         }
         BasicFileAttributes a;
