@@ -62,7 +62,13 @@ import java.util.TreeMap;
  * files and entries; a scrape in which no file or entry came or went only reads the values from
  * the mappings. A file replaced under the same name is told apart by its file key (inode), which
  * cannot be reused while this collector maps the old one; files this JVM writes are read through
- * the writer's mapping, never opened.
+ * the writer's mapping, never opened. A first scrape reads many new files on two threads (the
+ * scraping thread and a common-pool worker, when one is free) and, from 64k entries on, the
+ * values too; a mapping is released by garbage collection once its file is gone.
+ *
+ * <p>Each scrape first completes a compaction that a crashed process left half-committed, then
+ * holds the directory's compaction lock shared while it lists and reads, so a concurrent
+ * {@link MultiProcess#compact} never makes it count a folded value twice or miss one.
  *
  * <p>Summaries give {@code _count} and {@code _sum} only (no quantiles), histograms no
  * {@code _created}, as in Python. By default "live" means only that
