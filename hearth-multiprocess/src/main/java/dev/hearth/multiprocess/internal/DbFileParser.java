@@ -156,19 +156,11 @@ public final class DbFileParser {
   }
 
   /**
-   * The entry offsets in {@code [from, used)} of a little-endian buffer, validated as strictly as
-   * {@link #parse} (and detecting the version the same way when {@code version} is null) except
-   * that keys are not decoded: the caller decodes the keys it has not seen with
+   * The entry offsets in {@code [from, used)} of a little-endian buffer holding the file's bytes
+   * from file offset {@code base} on (its index 0; offsets are file offsets), validated as
+   * strictly as {@link #parse} (and detecting the version the same way when {@code version} is
+   * null) except that keys are not decoded: the caller decodes the keys it has not seen with
    * {@link #decodeKey}.
-   */
-  public static Offsets offsets(String file, ByteBuffer b, int from, int used,
-      FormatVersion version) throws DbFileException {
-    return offsets(file, b, 0, from, used, version);
-  }
-
-  /**
-   * {@link #offsets(String, ByteBuffer, int, int, FormatVersion)} for a buffer holding the file's
-   * bytes from file offset {@code base} on (its index 0); offsets are file offsets.
    */
   public static Offsets offsets(String file, ByteBuffer b, int base, int from, int used,
       FormatVersion version) throws DbFileException {
@@ -299,12 +291,6 @@ public final class DbFileParser {
       }
       pos = end;
     }
-  }
-
-  /** Decodes the key of the entry at {@code entryOffset} as strict UTF-8. */
-  public static String decodeKey(String file, ByteBuffer b, int entryOffset)
-      throws DbFileException {
-    return decode(file, b, entryOffset + DbLayout.KEY_LENGTH_SIZE, b.getInt(entryOffset));
   }
 
   /**

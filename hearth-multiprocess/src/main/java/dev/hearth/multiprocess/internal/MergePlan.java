@@ -213,11 +213,6 @@ public final class MergePlan {
     return true;
   }
 
-  /** The number of accumulator slots (series values). */
-  public int slotCount() {
-    return slotCount;
-  }
-
   private int newSlot(byte op, double initial) {
     if (slotCount == init.length) {
       init = Arrays.copyOf(init, slotCount * 2);
