@@ -334,44 +334,69 @@ public final class MultiProcessCollector implements Collector {
     }
     Map<String, ScanFile> fresh = new HashMap<>();
     ScanFile[] hints = new ScanFile[SeriesShape.Context.values().length];
-    boolean[] tried = new boolean[hints.length];
-    List<ScanFile> rest = new ArrayList<>();
-    List<Listed> restListed = new ArrayList<>();
-    List<ScanFile> restHints = new ArrayList<>();
-    List<Boolean> restExtract = new ArrayList<>();
+    List<Integer> firsts = new ArrayList<>();
+    List<Integer> rest = new ArrayList<>();
+    boolean[] seen = new boolean[hints.length];
+    long restBytes = 0;
     for (int i = 0; i < todo.size(); i++) {
       Listed l = todo.get(i);
+      fresh.put(l.name, new ScanFile(l.name, l.fileKey));
       int ctx = kinds.get(i).context.ordinal();
-      ScanFile sf = new ScanFile(l.name, l.fileKey);
-      fresh.put(l.name, sf);
-      if (!tried[ctx]) { // the first of its type: parsed now, the others' hint
-        tried[ctx] = true;
-        sf.prefetch(directory.resolve(l.name), l.size, null, new ScanFile.Scratch(), false);
-        if (sf.completeEarly(keys, kinds.get(i).context)) {
-          hints[ctx] = sf;
-        }
+      if (!seen[ctx]) { // the first of its type: parsed first, the others' hint
+        seen[ctx] = true;
+        firsts.add(i);
       } else {
-        rest.add(sf);
-        restListed.add(l);
-        restHints.add(hints[ctx]); // decided: the first of its type came before
-        restExtract.add(kinds.get(i).context != SeriesShape.Context.GAUGE); // gauges need stamps
+        rest.add(i);
+        restBytes += l.size;
       }
     }
-    int half = rest.size() / 2;
-    Helper second = Helper.start(() -> {
-      ScanFile.Scratch scratch = new ScanFile.Scratch();
-      for (int i = half; i < rest.size(); i++) {
-        rest.get(i).prefetch(directory.resolve(restListed.get(i).name), restListed.get(i).size,
-            restHints.get(i), scratch, restExtract.get(i));
+    // a few files: the second thread reads them while this one parses the first (more files
+    // are read and compared on both threads afterwards, which is faster for them)
+    boolean readAhead = rest.size() <= READ_AHEAD_FILES && restBytes <= READ_AHEAD_BYTES;
+    Helper reader = !readAhead ? null : Helper.start(() -> {
+      for (int i : rest) {
+        fresh.get(todo.get(i).name).read(directory.resolve(todo.get(i).name), todo.get(i).size,
+            null);
       }
     });
-    ScanFile.Scratch scratch = new ScanFile.Scratch();
-    for (int i = 0; i < half; i++) {
-      rest.get(i).prefetch(directory.resolve(restListed.get(i).name), restListed.get(i).size,
-          restHints.get(i), scratch, restExtract.get(i));
+    for (int i : firsts) {
+      Listed l = todo.get(i);
+      ScanFile sf = fresh.get(l.name);
+      sf.prefetch(directory.resolve(l.name), l.size, null, new ScanFile.Scratch(), false);
+      if (sf.completeEarly(keys, kinds.get(i).context)) {
+        hints[kinds.get(i).context.ordinal()] = sf;
+      }
     }
+    if (reader != null) {
+      reader.join();
+    }
+    int half = rest.size() / 2;
+    Helper second = Helper.start(() -> prefetchRange(rest, half, rest.size(), todo, kinds, fresh,
+        hints, readAhead));
+    prefetchRange(rest, 0, half, todo, kinds, fresh, hints, readAhead);
     second.join();
     return fresh;
+  }
+
+  /** Up to this many other new files (and bytes), a first scrape reads them ahead. */
+  static final int READ_AHEAD_FILES = 16;
+  static final long READ_AHEAD_BYTES = 16L << 20;
+
+  private void prefetchRange(List<Integer> rest, int from, int to, List<Listed> todo,
+      List<DbFileName> kinds, Map<String, ScanFile> fresh, ScanFile[] hints, boolean read) {
+    ScanFile.Scratch scratch = read ? null : new ScanFile.Scratch();
+    for (int r = from; r < to; r++) {
+      int i = rest.get(r);
+      Listed l = todo.get(i);
+      SeriesShape.Context ctx = kinds.get(i).context;
+      boolean extract = ctx != SeriesShape.Context.GAUGE; // gauges' values need their stamps
+      ScanFile sf = fresh.get(l.name);
+      if (read) {
+        sf.match(hints[ctx.ordinal()], extract);
+      } else {
+        sf.prefetch(directory.resolve(l.name), l.size, hints[ctx.ordinal()], scratch, extract);
+      }
+    }
   }
 
   /** A listed file: name, size and identity. */

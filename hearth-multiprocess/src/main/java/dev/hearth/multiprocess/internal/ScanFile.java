@@ -350,6 +350,8 @@ public final class ScanFile {
 
   // what a prefetch found, for complete() on the scraping thread
   private byte[] pfHeap;
+  private byte[] pfRaw; // read, not yet matched
+  private boolean pfRawShared; // pfRaw is a scratch buffer
   private double[] pfValues;
   private double[] coldValues; // values of this scrape, by entry, when the bytes were not kept
   private int pfUsed;
@@ -365,8 +367,17 @@ public final class ScanFile {
    * {@link #complete} finishes on the scraping thread.
    */
   public void prefetch(Path path, long size, ScanFile hint, Scratch scratch, boolean extract) {
+    read(path, size, scratch);
+    match(hint, extract);
+  }
+
+  /**
+   * The I/O of a {@link #prefetch}: reads the file's used bytes (into {@code scratch}, or into an
+   * array of its own when {@code scratch} is null) and maps the file, untouched. Safe on another
+   * thread; {@link #match} follows.
+   */
+  public void read(Path path, long size, Scratch scratch) {
     pfDone = true;
-    pfHint = hint;
     if (size == 0) {
       return;
     }
@@ -382,10 +393,33 @@ public final class ScanFile {
         return; // sized, header not yet written
       }
       int used = DbFileParser.checkHeader(name, head, length);
-      byte[] heap = scratch.bytes(used);
+      byte[] heap = scratch != null ? scratch.bytes(used) : new byte[used];
       ByteBuffer hb = ByteBuffer.wrap(heap, 0, used).order(ByteOrder.LITTLE_ENDIAN);
       readFully(ch, hb, 0);
       hb.putInt(DbLayout.USED_OFFSET, used); // entries up to the used read first are complete
+      map = map(ch);
+      pfRaw = heap;
+      pfRawShared = scratch != null;
+      pfUsed = used;
+    } catch (IOException e) {
+      pfError = e;
+    }
+  }
+
+  /**
+   * The byte work of a {@link #prefetch} after {@link #read}: compares with {@code hint}, walks
+   * the rest, and keeps only the values when every entry is the hint's and {@code extract}
+   * (files whose values need no timestamps). Safe on another thread.
+   */
+  public void match(ScanFile hint, boolean extract) {
+    byte[] heap = pfRaw;
+    pfRaw = null;
+    pfHint = hint;
+    if (heap == null || pfError != null) {
+      return;
+    }
+    int used = pfUsed;
+    try {
       Match m;
       try {
         m = match(used, heap, 0, hint);
@@ -396,8 +430,6 @@ public final class ScanFile {
         pfHint = null;
         m = match(used, heap, 0, null); // the hint misled version detection
       }
-      map = map(ch);
-      pfUsed = used;
       pfMatch = m;
       if (extract && m.rest.count == 0 && pfHint != null) {
         // all entries are the hint's: keep only the values, not the file's bytes (a scrape of
@@ -409,9 +441,9 @@ public final class ScanFile {
         }
         pfValues = v;
       } else {
-        pfHeap = Arrays.copyOf(heap, used);
+        pfHeap = pfRawShared ? Arrays.copyOf(heap, used) : heap;
       }
-    } catch (IOException e) {
+    } catch (DbFileException e) {
       pfError = e;
     }
   }
