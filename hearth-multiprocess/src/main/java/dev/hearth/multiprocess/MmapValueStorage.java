@@ -2,7 +2,9 @@ package dev.hearth.multiprocess;
 
 import dev.hearth.MultiprocessMode;
 import dev.hearth.model.MetricType;
+import dev.hearth.multiprocess.internal.CompactionJournal;
 import dev.hearth.multiprocess.internal.DbKey;
+import dev.hearth.multiprocess.internal.LockRegistry;
 import dev.hearth.multiprocess.internal.MmapDbFile;
 import dev.hearth.spi.DoubleSlot;
 import dev.hearth.spi.ValueStorage;
@@ -38,8 +40,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * add: when threads contend for one of their entries, it is striped as a
  * {@link java.util.concurrent.atomic.LongAdder} is, over {@code <prefix>_<id>_s<k>.db} files
  * (e.g. {@code counter_<id>_s1.db}; {@code k} from 1 to the power of two at least twice the
- * processors, at most 16) holding the same key, each written by its own threads; readers (Python's too) sum every file of these types
- * whatever follows the type in its name, so the totals are unchanged. In v2 a
+ * processors, at most 16) holding the same key, each written by its own threads; readers
+ * (Python's too) sum every file of these types whatever follows the type in its name, so the
+ * totals are unchanged. In v2 a
  * {@code mostrecent}/{@code livemostrecent} gauge's slot writes the wall-clock time with each
  * {@code set} and {@code add}; every other write leaves the timestamp 0.0, as Python does.
  * {@link MultiprocessMode#MOSTRECENT} needs {@link FormatVersion#V2}.
@@ -59,7 +62,7 @@ public final class MmapValueStorage implements ValueStorage, Closeable {
   private final Map<String, MmapDbFile> files = new ConcurrentHashMap<>();
   private final Map<String, DoubleSlot> slots = new ConcurrentHashMap<>();
   /** Held from before the first file is opened until close(): this writer's proof of life. */
-  private dev.hearth.multiprocess.internal.LockRegistry.ProcessLock processLock; // guarded by
+  private LockRegistry.ProcessLock processLock; // guarded by
   // processLockGuard; null where the file system cannot lock
   private volatile int lockState; // 0 not yet locked, 1 locked, 2 closed; written under the guard
   private final Object processLockGuard = new Object();
@@ -161,7 +164,7 @@ public final class MmapValueStorage implements ValueStorage, Closeable {
   @Override
   public void close() throws IOException {
     IOException first = null;
-    dev.hearth.multiprocess.internal.LockRegistry.ProcessLock held;
+    LockRegistry.ProcessLock held;
     synchronized (processLockGuard) {
       lockState = 2;
       held = processLock;
@@ -281,7 +284,7 @@ public final class MmapValueStorage implements ValueStorage, Closeable {
         throw new IllegalArgumentException("Invalid multiprocess process id '" + processId
             + "': must be non-empty without '_', '/' or '\\'");
       }
-      if (processId.equals(dev.hearth.multiprocess.internal.CompactionJournal.COMPACTED_ID)) {
+      if (processId.equals(CompactionJournal.COMPACTED_ID)) {
         throw new IllegalArgumentException("Invalid multiprocess process id '" + processId
             + "': it is reserved for the files compaction writes (counter_" + processId
             + ".db, ...)");

@@ -166,8 +166,9 @@ public final class MultiProcess {
    * while it lives (until {@link MmapValueStorage#close()}). <b>Files written by Python are never
    * folded</b>: Python processes hold no lock, so a live Python worker cannot be told from a dead
    * one. A dead writer whose numeric id is now the pid of another running process is skipped
-   * too, as a Python worker may have reused the pid. Nothing is lost or counted twice by Hearth's {@link MultiProcessCollector}, also when
-   * a process id is reused during a compaction (the new writer waits), a compaction dies
+   * too, as a Python worker may have reused the pid. Nothing is lost or counted twice by
+   * Hearth's {@link MultiProcessCollector}, also when a process id is reused during a
+   * compaction (the new writer waits), a compaction dies
    * half-way (the next scrape, compaction or writer completes it from its journal) or
    * compactions run concurrently (they take turns). A Python collector takes no lock: reading
    * while a compaction commits, it can see values twice or miss a file once.

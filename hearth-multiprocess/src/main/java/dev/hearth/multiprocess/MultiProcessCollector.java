@@ -9,6 +9,7 @@ import dev.hearth.multiprocess.internal.DbFileException;
 import dev.hearth.multiprocess.internal.DbFileName;
 import dev.hearth.multiprocess.internal.Helper;
 import dev.hearth.multiprocess.internal.KeyIndex;
+import dev.hearth.multiprocess.internal.LockRegistry;
 import dev.hearth.multiprocess.internal.MergePlan;
 import dev.hearth.multiprocess.internal.MmapDbFile;
 import dev.hearth.multiprocess.internal.ScanFile;
@@ -160,8 +161,7 @@ public final class MultiProcessCollector implements Collector {
   public synchronized List<MetricSnapshot<?>> collect() {
     // complete a crashed compaction's commit, then keep compactions from committing while the
     // directory is listed and read: every folded value is seen exactly once
-    dev.hearth.multiprocess.internal.LockRegistry.Held compaction =
-        Compactor.beginScrape(directory);
+    LockRegistry.Held compaction = Compactor.beginScrape(directory);
     try {
       return collectDirectory();
     } finally {
