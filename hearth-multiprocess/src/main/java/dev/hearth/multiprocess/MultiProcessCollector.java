@@ -187,7 +187,7 @@ public final class MultiProcessCollector implements Collector {
       Path path = directory.resolve(l.name);
       ScanFile sf = files.get(l.name);
       if (sf != null && (l.fileKey == null || !l.fileKey.equals(sf.fileKey()))) {
-        drop(l.name); // replaced (or not identifiable): read it from scratch
+        files.remove(l.name); // replaced (or not identifiable): read it from scratch
         dropped = true;
         sf = null;
       }
@@ -207,22 +207,18 @@ public final class MultiProcessCollector implements Collector {
           sf.refresh(path, l.size, keys, lastOfContext[fn.context.ordinal()], fn.context);
         }
       } catch (NoSuchFileException e) { // deleted since listed, e.g. by markProcessDead
-        dropped |= drop(l.name);
-        closeQuietly(sf);
+        dropped |= files.remove(l.name) != null;
         continue;
       } catch (DbFileException e) {
-        dropped |= drop(l.name);
-        closeQuietly(sf);
+        dropped |= files.remove(l.name) != null;
         error(l.name, e.getMessage(), null);
         continue;
       } catch (IOException e) {
-        dropped |= drop(l.name);
-        closeQuietly(sf);
+        dropped |= files.remove(l.name) != null;
         error(l.name, "cannot read: " + e, e);
         continue;
       } catch (InternalError e) { // SIGBUS: the mapped file was truncated under us
-        dropped |= drop(l.name);
-        closeQuietly(sf);
+        dropped |= files.remove(l.name) != null;
         error(l.name, "the file shrank while mapped: " + e.getMessage(), null);
         continue;
       }
@@ -235,15 +231,7 @@ public final class MultiProcessCollector implements Collector {
     for (Listed l : listed) {
       present.add(l.name);
     }
-    for (java.util.Iterator<Map.Entry<String, ScanFile>> it = files.entrySet().iterator();
-        it.hasNext(); ) {
-      Map.Entry<String, ScanFile> e = it.next();
-      if (!present.contains(e.getKey())) {
-        e.getValue().close();
-        it.remove();
-        dropped = true;
-      }
-    }
+    dropped |= files.keySet().retainAll(present);
     if (dropped) { // forget keys no file holds any more
       Map<KeyIndex.Key, Boolean> held = new IdentityHashMap<>();
       for (ScanFile f : files.values()) {
@@ -260,9 +248,6 @@ public final class MultiProcessCollector implements Collector {
     try {
       out = plan.collect();
     } catch (InternalError e) { // SIGBUS while reading values: drop every mapping, retry next time
-      for (ScanFile f : files.values()) {
-        f.close();
-      }
       files.clear();
       keys.clear();
       plan = null;
@@ -282,21 +267,6 @@ public final class MultiProcessCollector implements Collector {
           "Multiprocess .db files skipped at scrape time because they could not be read.", "", points));
     }
     return out;
-  }
-
-  private static void closeQuietly(ScanFile f) {
-    if (f != null) {
-      f.close();
-    }
-  }
-
-  /** Forgets a file's read state; true when there was one. */
-  private boolean drop(String name) {
-    ScanFile f = files.remove(name);
-    if (f != null) {
-      f.close();
-    }
-    return f != null;
   }
 
   /** From this many new files of other processes on, a scrape reads them on two threads. */

@@ -176,9 +176,10 @@ class IncrementalScrapeTest {
   }
 
   @Test
-  void manyNewFilesAreReadOnTwoThreadsWithTheSameResult(@TempDir Path dir) throws Exception {
-    // 12 processes (two threads read new files from 8 on): v1 and v2, one with an extra series
-    // in the middle, gauges, and one corrupt file
+  void aFirstScrapeOfManyNewFilesMergesExactly(@TempDir Path dir) throws Exception {
+    // 12 processes, so the first scrape takes the path for 8 new files or more (read and
+    // compared with the first file of each type, partly on a second thread): v1 and v2, one with
+    // an extra series in the middle, gauges, and one corrupt file
     double a = 0;
     double b = 0;
     for (int p = 1; p <= 12; p++) {

@@ -86,57 +86,20 @@ public final class DbFileParser {
   public static Parsed parse(String file, ByteBuffer buf, int from, int used, FormatVersion version)
       throws DbFileException {
     ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    if (version != null) {
-      return new Parsed(version, walk(file, b, from, used, version), used);
+    Offsets o = offsets(file, b, 0, from, used, version);
+    List<RawEntry> entries = new ArrayList<>(o.count);
+    for (int i = 0; i < o.count; i++) {
+      int pos = o.offsets[i];
+      int keyLength = b.getInt(pos);
+      entries.add(new RawEntry(pos, (int) DbLayout.valueOffset(pos, keyLength),
+          decode(file, b, pos + DbLayout.KEY_LENGTH_SIZE, keyLength)));
     }
-    if (from >= used) {
-      return new Parsed(null, List.of(), used);
-    }
-    List<RawEntry> v2 = null;
-    List<RawEntry> v1 = null;
-    DbFileException e2 = null;
-    DbFileException e1 = null;
-    try {
-      v2 = walk(file, b, from, used, FormatVersion.V2);
-    } catch (DbFileException e) {
-      e2 = e;
-    }
-    try {
-      v1 = walk(file, b, from, used, FormatVersion.V1);
-    } catch (DbFileException e) {
-      e1 = e;
-    }
-    if (v2 != null && v1 != null) {
-      throw new DbFileException(file, from, "ambiguous: the entries parse both as format v1 ("
-          + v1.size() + " entries) and v2 (" + v2.size() + " entries); refusing to guess");
-    }
-    if (v2 != null) {
-      return new Parsed(FormatVersion.V2, v2, used);
-    }
-    if (v1 != null) {
-      return new Parsed(FormatVersion.V1, v1, used);
-    }
-    DbFileException first = e2.offset() >= e1.offset() ? e2 : e1;
-    throw new DbFileException(file, first.offset(), "neither a v1 nor a v2 file (as v2: "
-        + detail(e2) + "; as v1: " + detail(e1) + ")");
+    return new Parsed(o.version, entries, used);
   }
 
   private static String detail(DbFileException e) {
     String m = e.getMessage();
     return m.substring(m.indexOf(": ") + 2) + " at offset " + e.offset();
-  }
-
-  private static List<RawEntry> walk(String file, ByteBuffer b, int from, int used,
-      FormatVersion version) throws DbFileException {
-    Offsets o = walkOffsets(file, b, 0, from, used, version);
-    List<RawEntry> out = new ArrayList<>(o.count);
-    for (int i = 0; i < o.count; i++) {
-      int pos = o.offsets[i];
-      int keyLength = b.getInt(pos);
-      out.add(new RawEntry(pos, (int) DbLayout.valueOffset(pos, keyLength),
-          decode(file, b, pos + DbLayout.KEY_LENGTH_SIZE, keyLength)));
-    }
-    return out;
   }
 
   /** Entry offsets of a file region and the version they were parsed with. */

@@ -47,7 +47,6 @@ public final class ScanFile {
   private byte[] parsedBytes; // a full parse's bytes from parsedBase on, this scrape only
   private int parsedBase;
   private ByteBuffer values; // where this scrape reads values: the mapping or a first read's copy
-  private FileChannel channel; // open during a first read only
 
   /** The state of file {@code name} whose identity is {@code fileKey} (may be null). */
   public ScanFile(String name, Object fileKey) {
@@ -133,22 +132,22 @@ public final class ScanFile {
    * @param context the file's type: every key gets its shape for it
    * @param hint a file whose keys are likely the same, in the same order (another process of the
    *     same program), or null: its key at each position is tried before a hash lookup
-   * @return the number of entries before this refresh (entries from there on are new)
    * @throws DbFileException when the file is not a valid v1/v2 file or shrank
    * @throws IOException when it cannot be mapped, e.g. {@link java.nio.file.NoSuchFileException}
    */
-  public int refresh(Path path, long size, KeyIndex index, ScanFile hint,
+  public void refresh(Path path, long size, KeyIndex index, ScanFile hint,
       SeriesShape.Context context) throws IOException {
-    int before = count;
     MmapDbFile own = MmapDbFile.openInThisJvm(path);
     if (own != null) {
-      closeChannel();
       map = own.mapping();
     } else if (map != null && size < map.capacity()) { // touching the lost pages would SIGBUS
       throw new DbFileException(name, -1, "the file shrank from " + map.capacity() + " to " + size
           + " bytes: truncated by another program");
-    } else if (map == null) {
-      return firstRead(path, size, index, hint, context);
+    } else if (map == null) { // a first read, as a prefetch does it but on this thread
+      read(path, size, null);
+      match(hint, false);
+      complete(index, context);
+      return;
     }
     values = map;
     int used = (int) INTS.getAcquire(map, DbLayout.USED_OFFSET);
@@ -158,7 +157,7 @@ public final class ScanFile {
       used = (int) INTS.getAcquire(map, DbLayout.USED_OFFSET);
     }
     if (used == 0 && parsedUsed == DbLayout.FIRST_ENTRY_OFFSET) {
-      return before; // sized, header not yet written
+      return; // sized, header not yet written
     }
     used = DbFileParser.checkHeader(name, map, map.capacity());
     if (used < parsedUsed) {
@@ -169,58 +168,8 @@ public final class ScanFile {
       int from = parsedUsed;
       byte[] heap = new byte[used - from]; // one bulk copy: parsing reads a heap array fastest
       map.get(from, heap);
-      parse(used, heap, from, index, hint, context);
+      finish(match(used, heap, from, hint, true), used, heap, from, index, context);
     }
-    return before;
-  }
-
-  /**
-   * The first read of a file another process writes: two plain reads, parsed and serving this
-   * scrape's values from the copy (cheaper than faulting the pages of a fresh mapping in), and a
-   * mapping made but not touched, for later scrapes: it also keeps the inode from being reused
-   * (the file key must keep meaning this file). No descriptor stays open.
-   */
-  private int firstRead(Path path, long size, KeyIndex index, ScanFile hint,
-      SeriesShape.Context context) throws IOException {
-    if (size == 0) { // created but not yet sized by its writer
-      return 0;
-    }
-    try {
-      channel = FileChannel.open(path, StandardOpenOption.READ);
-      return firstRead(index, hint, context);
-    } finally {
-      closeChannel();
-    }
-  }
-
-  private int firstRead(KeyIndex index, ScanFile hint, SeriesShape.Context context)
-      throws IOException {
-    long length = channel.size();
-    ByteBuffer head = ByteBuffer.allocate(DbLayout.HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    if (length < DbLayout.HEADER_SIZE) {
-      throw new DbFileException(name, 0, "file of " + length + " bytes is shorter than the "
-          + DbLayout.HEADER_SIZE + "-byte header (truncated)");
-    }
-    readFully(head, 0);
-    if (head.getInt(DbLayout.USED_OFFSET) == 0) {
-      return 0; // sized, header not yet written
-    }
-    int used = DbFileParser.checkHeader(name, head, length);
-    byte[] heap = new byte[used];
-    ByteBuffer hb = ByteBuffer.wrap(heap).order(ByteOrder.LITTLE_ENDIAN);
-    readFully(hb, 0);
-    hb.clear();
-    hb.putInt(DbLayout.USED_OFFSET, used); // entries up to the used read first are complete
-    if (used > parsedUsed) {
-      parse(used, heap, 0, index, hint, context);
-    }
-    map = map(channel);
-    values = hb;
-    return 0;
-  }
-
-  private void readFully(ByteBuffer b, long position) throws IOException {
-    readFully(channel, b, position);
   }
 
   private void readFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
@@ -234,28 +183,10 @@ public final class ScanFile {
     }
   }
 
-  private void parse(int used, byte[] heap, int base, KeyIndex index, ScanFile hint,
-      SeriesShape.Context context) throws DbFileException {
-    try {
-      append(used, heap, base, index, hint, context);
-    } catch (DbFileException e) {
-      if (hint == null) {
-        throw e;
-      }
-      append(used, heap, base, index, null, context); // the hint misled version detection
-    }
-  }
-
-  private void append(int used, byte[] heap, int base, KeyIndex index, ScanFile hint,
-      SeriesShape.Context context) throws DbFileException {
-    Match m = match(used, heap, base, hint);
-    finish(m, used, heap, base, index, hint, context);
-  }
-
   /** The entries of a parse before their keys are resolved: pure, safe on any thread. */
   private static final class Match {
+    ScanFile hint; // the hint compared with, null when there was none or it misled
     int hinted; // entries taken from the hint
-    int hintedEnd; // where the rest starts
     FormatVersion version;
     DbFileParser.Offsets rest;
   }
@@ -264,6 +195,18 @@ public final class ScanFile {
    * Compares the new bytes with the hint's entries and walks the rest: reads only {@code heap}
    * and the hint's parse, writes nothing but the result.
    */
+  private Match match(int used, byte[] heap, int base, ScanFile hint, boolean retry)
+      throws DbFileException {
+    try {
+      return match(used, heap, base, hint);
+    } catch (DbFileException e) {
+      if (hint == null || !retry) {
+        throw e;
+      }
+      return match(used, heap, base, null); // the hint misled version detection
+    }
+  }
+
   private Match match(int used, byte[] heap, int base, ScanFile hint) throws DbFileException {
     int from = parsedUsed;
     ByteBuffer hb = ByteBuffer.wrap(heap).order(ByteOrder.LITTLE_ENDIAN);
@@ -294,16 +237,17 @@ public final class ScanFile {
             used);
       }
     }
+    m.hint = hint;
     m.hinted = n;
-    m.hintedEnd = p;
     m.rest = DbFileParser.offsets(name, hb, base, p, used, v);
     m.version = v != null ? v : m.rest.version;
     return m;
   }
 
   /** Resolves the keys of a {@link #match} and takes its entries (on the scraping thread). */
-  private void finish(Match m, int used, byte[] heap, int base, KeyIndex index, ScanFile hint,
+  private void finish(Match m, int used, byte[] heap, int base, KeyIndex index,
       SeriesShape.Context context) throws DbFileException {
+    ScanFile hint = m.hint;
     int from = parsedUsed;
     int n = m.hinted;
     DbFileParser.Offsets o = m.rest;
@@ -356,7 +300,6 @@ public final class ScanFile {
   private double[] coldValues; // values of this scrape, by entry, when the bytes were not kept
   private int pfUsed;
   private Match pfMatch;
-  private ScanFile pfHint;
   private IOException pfError;
   private boolean pfDone;
 
@@ -414,28 +357,18 @@ public final class ScanFile {
   public void match(ScanFile hint, boolean extract) {
     byte[] heap = pfRaw;
     pfRaw = null;
-    pfHint = hint;
     if (heap == null || pfError != null) {
       return;
     }
     int used = pfUsed;
     try {
-      Match m;
-      try {
-        m = match(used, heap, 0, hint);
-      } catch (DbFileException e) {
-        if (hint == null) {
-          throw e;
-        }
-        pfHint = null;
-        m = match(used, heap, 0, null); // the hint misled version detection
-      }
+      Match m = match(used, heap, 0, hint, true);
       pfMatch = m;
-      if (extract && m.rest.count == 0 && pfHint != null) {
+      if (extract && m.rest.count == 0 && m.hint != null) {
         // all entries are the hint's: keep only the values, not the file's bytes (a scrape of
         // many files then touches far less memory, which keeps the parsed keys in cache)
         double[] v = new double[m.hinted];
-        int[] offs = pfHint.valueOffsets;
+        int[] offs = m.hint.valueOffsets;
         for (int i = 0; i < v.length; i++) {
           v[i] = (double) DOUBLES_HEAP.get(heap, offs[i]);
         }
@@ -447,6 +380,7 @@ public final class ScanFile {
       pfError = e;
     }
   }
+
 
   /**
    * {@link #complete} right away, keeping a failure for the {@link #complete} call of the scrape
@@ -476,17 +410,15 @@ public final class ScanFile {
     byte[] heap = pfHeap;
     double[] extracted = pfValues;
     Match m = pfMatch;
-    ScanFile hint = pfHint;
     pfError = null;
     pfHeap = null;
     pfValues = null;
     pfMatch = null;
-    pfHint = null;
     if (error != null) {
       throw error;
     }
     if (extracted != null) {
-      finish(m, pfUsed, null, 0, index, hint, context);
+      finish(m, pfUsed, null, 0, index, context);
       coldValues = extracted;
       values = null;
       return;
@@ -494,7 +426,7 @@ public final class ScanFile {
     if (heap == null) {
       return; // empty, or header not yet written: the next refresh reads it again
     }
-    finish(m, pfUsed, heap, 0, index, hint, context);
+    finish(m, pfUsed, heap, 0, index, context);
     values = ByteBuffer.wrap(heap).order(ByteOrder.LITTLE_ENDIAN);
   }
 
@@ -513,23 +445,6 @@ public final class ScanFile {
     coldValues = null;
     if (values != map) {
       values = null; // a first read's copy: the next refresh maps the file
-    }
-  }
-
-  /** Releases what the state holds open (nothing but the mapping, which GC unmaps). */
-  public void close() {
-    closeChannel();
-  }
-
-  private void closeChannel() {
-    FileChannel ch = channel;
-    channel = null;
-    if (ch != null) {
-      try {
-        ch.close();
-      } catch (IOException e) {
-        // nothing was written; the descriptor is released either way
-      }
     }
   }
 
