@@ -47,12 +47,7 @@ public final class DbFileWriter {
     int p = DbLayout.FIRST_ENTRY_OFFSET;
     for (int i = 0; i < encoded.length; i++) {
       byte[] k = encoded[i];
-      b.putInt(p, k.length);
-      b.put(p + DbLayout.KEY_LENGTH_SIZE, k);
-      int v = (int) DbLayout.valueOffset(p, k.length);
-      for (int j = p + DbLayout.KEY_LENGTH_SIZE + k.length; j < v; j++) {
-        b.put(j, DbLayout.PAD_BYTE);
-      }
+      int v = DbLayout.putKey(b, p, k);
       b.putDouble(v, values[i]);
       // v2: the timestamp stays 0.0 (the buffer is zeroed)
       p = (int) (p + DbLayout.entryLength(k.length, version));

@@ -1,6 +1,7 @@
 package dev.hearth.multiprocess.internal;
 
 import dev.hearth.multiprocess.FormatVersion;
+import java.nio.ByteBuffer;
 
 /**
  * The byte layout of a multiprocess {@code .db} file, as Python prometheus_client writes it
@@ -51,6 +52,20 @@ public final class DbLayout {
   /** Offset of the value block of an entry at {@code entryOffset} with a key of this length. */
   public static long valueOffset(long entryOffset, int keyLength) {
     return entryOffset + KEY_LENGTH_SIZE + keyLength + padding(keyLength);
+  }
+
+  /**
+   * Writes an entry's key length, key and padding at {@code entryOffset} of a little-endian
+   * buffer and returns its value offset; the value block is the caller's to write.
+   */
+  public static int putKey(ByteBuffer b, int entryOffset, byte[] key) {
+    b.putInt(entryOffset, key.length);
+    b.put(entryOffset + KEY_LENGTH_SIZE, key);
+    int v = (int) valueOffset(entryOffset, key.length);
+    for (int i = entryOffset + KEY_LENGTH_SIZE + key.length; i < v; i++) {
+      b.put(i, PAD_BYTE);
+    }
+    return v;
   }
 
   /** The total length of an entry. */

@@ -200,12 +200,7 @@ public final class MmapDbFile implements Closeable {
     }
     MappedByteBuffer b = buffer;
     int p = used;
-    b.putInt(p, k.length);
-    b.put(p + DbLayout.KEY_LENGTH_SIZE, k);
-    int v = (int) DbLayout.valueOffset(p, k.length);
-    for (int i = p + DbLayout.KEY_LENGTH_SIZE + k.length; i < v; i++) {
-      b.put(i, DbLayout.PAD_BYTE);
-    }
+    int v = DbLayout.putKey(b, p, k);
     for (int i = 0; i < version.valueBlockSize(); i += 8) {
       LONGS.setVolatile(b, v + i, 0L);
     }
