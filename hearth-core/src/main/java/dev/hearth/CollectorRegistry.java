@@ -1,5 +1,6 @@
 package dev.hearth;
 
+import dev.hearth.internal.Names;
 import dev.hearth.internal.ThrottledLogger;
 import dev.hearth.model.Labels;
 import dev.hearth.model.MetricSnapshot;
@@ -208,8 +209,11 @@ public final class CollectorRegistry {
 
   /** Collects every registered collector. */
   public List<MetricSnapshot<?>> collect() {
-    return collect(name -> true);
+    return collect(ALL);
   }
+
+  /** The filter of {@link #collect()}: lets {@link #matches} skip computing exposed names. */
+  private static final Predicate<String> ALL = name -> true;
 
   /**
    * Collects the families whose name, or one of whose exposed sample names, {@code filter}
@@ -231,25 +235,22 @@ public final class CollectorRegistry {
             () -> "Collector " + name + " failed and was skipped in this scrape", e);
         continue;
       }
-      for (MetricSnapshot<?> s : got) {
-        if (matches(s, filter)) {
-          out.add(s);
-        }
-      }
+      addMatching(got, filter, out);
     }
     if (collectorErrors.childCount() > 0) {
-      for (MetricSnapshot<?> s : collectorErrors.collect()) {
-        if (matches(s, filter)) {
-          out.add(s);
-        }
-      }
+      addMatching(collectorErrors.collect(), filter, out);
     }
-    for (MetricSnapshot<?> s : cardinalitySnapshots()) {
+    addMatching(cardinalitySnapshots(), filter, out);
+    return out;
+  }
+
+  private static void addMatching(List<MetricSnapshot<?>> families, Predicate<String> filter,
+      List<MetricSnapshot<?>> out) {
+    for (MetricSnapshot<?> s : families) {
       if (matches(s, filter)) {
         out.add(s);
       }
     }
-    return out;
   }
 
   /**
@@ -287,6 +288,9 @@ public final class CollectorRegistry {
   }
 
   private static boolean matches(MetricSnapshot<?> s, Predicate<String> filter) {
+    if (filter == ALL) {
+      return true;
+    }
     for (String n : exposedNames(s)) {
       if (filter.test(n)) {
         return true;
@@ -349,17 +353,11 @@ public final class CollectorRegistry {
   }
 
   static List<String> exposedNames(String name, MetricType type) {
-    switch (type) {
-      case COUNTER:
-        return List.of(name, name + "_total", name + "_created");
-      case HISTOGRAM:
-        return List.of(name, name + "_bucket", name + "_count", name + "_sum", name + "_created");
-      case SUMMARY:
-        return List.of(name, name + "_count", name + "_sum", name + "_created");
-      case INFO:
-        return List.of(name, name + "_info");
-      default:
-        return List.of(name);
+    List<String> suffixes = Names.exposedSuffixes(type);
+    List<String> names = new ArrayList<>(suffixes.size());
+    for (String suffix : suffixes) {
+      names.add(name + suffix);
     }
+    return names;
   }
 }

@@ -1,6 +1,5 @@
 package dev.hearth;
 
-import dev.hearth.model.DataPoint;
 import dev.hearth.model.GaugeSnapshot;
 import java.util.List;
 
@@ -50,9 +49,5 @@ public final class GaugeMetricFamily
   @Override
   public GaugeSnapshot build() {
     return new GaugeSnapshot(name, help, unit, points);
-  }
-
-  static long none() {
-    return DataPoint.NO_TIMESTAMP;
   }
 }

@@ -1,5 +1,6 @@
 package dev.hearth;
 
+import dev.hearth.model.DataPoint;
 import dev.hearth.model.HistogramSnapshot;
 import java.util.List;
 
@@ -42,7 +43,7 @@ public final class HistogramMetricFamily
       }
     }
     return add(new HistogramSnapshot.DataPoint(labels(labelValues), upperBounds, cumulativeCounts,
-        sum, null, GaugeMetricFamily.none(), GaugeMetricFamily.none()));
+        sum, null, DataPoint.NO_TIMESTAMP, DataPoint.NO_TIMESTAMP));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.hearth;
 
+import dev.hearth.model.DataPoint;
 import dev.hearth.model.InfoSnapshot;
 import dev.hearth.model.Labels;
 import java.util.LinkedHashMap;
@@ -35,7 +36,7 @@ public final class InfoMetricFamily
       }
     }
     dev.hearth.internal.Names.checkLabelNames(name, info.keySet().toArray(new String[0]), List.of());
-    return add(new InfoSnapshot.DataPoint(Labels.of(all), GaugeMetricFamily.none()));
+    return add(new InfoSnapshot.DataPoint(Labels.of(all), DataPoint.NO_TIMESTAMP));
   }
 
   @Override

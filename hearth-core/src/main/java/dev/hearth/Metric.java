@@ -24,7 +24,8 @@ import java.util.Objects;
  * {@link #labels(Map)} (by name); keep the returned handle to skip the lookup on hot paths. A
  * metric without labels records directly ({@code counter.inc()}).
  *
- * <p>Thread-safe. Lookups of existing children take no lock and allocate nothing.
+ * <p>Thread-safe. Positional lookups of existing children take no lock and allocate nothing;
+ * {@link #labels(Map)} allocates the values array it builds from the map.
  *
  * @param <C> the child type
  */

@@ -1,5 +1,6 @@
 package dev.hearth;
 
+import dev.hearth.model.DataPoint;
 import dev.hearth.model.StateSetSnapshot;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ public final class StateSetMetricFamily
       names[i] = e.getKey();
       enabled[i++] = e.getValue();
     }
-    return add(new StateSetSnapshot.DataPoint(labels(labelValues), names, enabled, GaugeMetricFamily.none()));
+    return add(new StateSetSnapshot.DataPoint(labels(labelValues), names, enabled, DataPoint.NO_TIMESTAMP));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.hearth;
 
+import dev.hearth.model.DataPoint;
 import dev.hearth.model.SummarySnapshot;
 import java.util.List;
 
@@ -31,7 +32,7 @@ public final class SummaryMetricFamily
   public SummaryMetricFamily addMetric(List<String> labelValues, double count, double sum,
       double[] quantiles, double[] values) {
     return add(new SummarySnapshot.DataPoint(labels(labelValues), count, sum, quantiles, values,
-        GaugeMetricFamily.none(), GaugeMetricFamily.none()));
+        DataPoint.NO_TIMESTAMP, DataPoint.NO_TIMESTAMP));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.hearth;
 
+import dev.hearth.model.DataPoint;
 import dev.hearth.model.UnknownSnapshot;
 import java.util.List;
 
@@ -24,7 +25,7 @@ public final class UnknownMetricFamily
 
   /** Adds a series. */
   public UnknownMetricFamily addMetric(List<String> labelValues, double value) {
-    return add(new UnknownSnapshot.DataPoint(labels(labelValues), value, null, GaugeMetricFamily.none()));
+    return add(new UnknownSnapshot.DataPoint(labels(labelValues), value, null, DataPoint.NO_TIMESTAMP));
   }
 
   @Override

@@ -148,5 +148,12 @@ class CollectorRegistryTest {
   @Test
   void defaultRegistryIsShared() {
     assertThat(CollectorRegistry.defaultRegistry()).isSameAs(CollectorRegistry.defaultRegistry());
+    // what makes it shared: register() without an argument registers there
+    Counter c = Counter.builder("hearth_test_default_registry").register();
+    try {
+      assertThat(CollectorRegistry.defaultRegistry().collectors()).containsOnlyOnce(c);
+    } finally {
+      CollectorRegistry.defaultRegistry().unregister(c);
+    }
   }
 }

@@ -124,7 +124,6 @@ final class FamilyAssembler {
     }
   }
 
-  /** The group of {@code s}, keyed by its labels without {@code special} (may be null). */
   /** A histogram's or summary's {@code _count}, {@code _sum} or {@code _created} sample. */
   private void countSumOrCreated(RawSample s, Acc acc, String count, String sum) {
     if (s.name.equals(count)) {
@@ -144,6 +143,7 @@ final class FamilyAssembler {
     }
   }
 
+  /** The group of {@code s}, keyed by its labels without {@code special} (may be null). */
   private Acc group(RawSample s, String special) {
     currentLine = s.line;
     int n = s.labelNames.length;

@@ -1,5 +1,6 @@
 package dev.hearth.exposition;
 
+import dev.hearth.internal.Names;
 import dev.hearth.model.DataPoint;
 import dev.hearth.model.Exemplar;
 import dev.hearth.model.Labels;
@@ -96,7 +97,6 @@ final class TextParser {
     if (famName == null || !allowed(sample.name)) {
       finishFamily();
       startFamily(sample.name, sample.line);
-      famAllowed = new String[] {sample.name};
     }
     famSamples.add(sample);
   }
@@ -115,7 +115,6 @@ final class TextParser {
     if (!name.equals(famName)) {
       finishFamily();
       startFamily(name, line);
-      famAllowed = new String[] {name};
     } else if (famHelp != null) {
       throw error("second HELP line for metric '" + name + "'");
     }
@@ -312,7 +311,6 @@ final class TextParser {
             startFamily(sample.name, sample.line);
             famType = "unknown";
             famTyped = true;
-            famAllowed = new String[] {sample.name};
           }
           famSamples.add(sample);
         }
@@ -347,7 +345,6 @@ final class TextParser {
     } else {
       finishFamily();
       startFamily(name, line);
-      famAllowed = new String[] {name};
     }
     if (keyword.equals("HELP")) {
       if (famHelp != null) {
@@ -558,8 +555,10 @@ final class TextParser {
 
   // ---------------------------------------------------------------- families
 
+  /** Starts family {@code name}, which allows only samples named {@code name} until a TYPE line. */
   private void startFamily(String name, int atLine) {
     famName = name;
+    famAllowed = new String[] {name};
     famHelp = null;
     famUnit = null;
     famType = null;
@@ -574,7 +573,7 @@ final class TextParser {
     }
     MetricType type = typeOf(famType);
     if (om) {
-      for (String suffix : exposedSuffixes(type)) {
+      for (String suffix : Names.exposedSuffixes(type)) {
         if (!seenNames.add(famName + suffix)) {
           throw new ParseException(famLine, "metric family '" + famName
               + "' clashes with an earlier family exposing '" + famName + suffix + "'");
@@ -605,21 +604,6 @@ final class TextParser {
         return MetricType.STATESET;
       default:
         return MetricType.UNKNOWN;
-    }
-  }
-
-  private static String[] exposedSuffixes(MetricType type) {
-    switch (type) {
-      case COUNTER:
-        return new String[] {"", "_total", "_created"};
-      case HISTOGRAM:
-        return new String[] {"", "_count", "_sum", "_bucket", "_created"};
-      case SUMMARY:
-        return new String[] {"", "_count", "_sum", "_created"};
-      case INFO:
-        return new String[] {"", "_info"};
-      default:
-        return new String[] {""};
     }
   }
 

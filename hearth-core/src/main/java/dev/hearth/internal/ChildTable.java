@@ -234,22 +234,31 @@ public final class ChildTable<C> {
   public synchronized int removeIf(java.util.function.Predicate<C> stale) {
     Object[] t = table;
     int last = stride - 1;
+    int first = -1;
+    for (int base = 0; base < t.length && first < 0; base += stride) {
+      Object c = t[base + last];
+      if (c != null && stale.test((C) c)) {
+        first = base;
+      }
+    }
+    if (first < 0) {
+      return 0; // the common case at a scrape: nothing copied, nothing allocated
+    }
     Object[] n = new Object[t.length];
     int removed = 0;
     for (int base = 0; base < t.length; base += stride) {
       Object c = t[base + last];
       if (c != null) {
-        if (stale.test((C) c)) {
+        // children before `first` were tested (not stale) by the first pass; test each once
+        if (base == first || (base > first && stale.test((C) c))) {
           removed++;
         } else {
           insert(n, keyAt(t, base), c);
         }
       }
     }
-    if (removed > 0) {
-      table = n;
-      size -= removed;
-    }
+    table = n;
+    size -= removed;
     return removed;
   }
 

@@ -1,5 +1,6 @@
 package dev.hearth.internal;
 
+import dev.hearth.model.MetricType;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -84,6 +85,33 @@ public final class Names {
     if (!metric.endsWith("_" + unit)) {
       throw new IllegalArgumentException(
           "Metric '" + metric + "': name must end with the unit '_" + unit + "'");
+    }
+  }
+
+  private static final List<String> COUNTER_SUFFIXES = List.of("", "_total", "_created");
+  private static final List<String> HISTOGRAM_SUFFIXES =
+      List.of("", "_bucket", "_count", "_sum", "_created");
+  private static final List<String> SUMMARY_SUFFIXES = List.of("", "_count", "_sum", "_created");
+  private static final List<String> INFO_SUFFIXES = List.of("", "_info");
+  private static final List<String> NAME_ONLY = List.of("");
+
+  /**
+   * The suffixes of every sample name a family of {@code type} may expose, as Python's registry
+   * computes them (the family name itself first). Used both to reject clashing registrations and
+   * to reject clashing families when parsing OpenMetrics.
+   */
+  public static List<String> exposedSuffixes(MetricType type) {
+    switch (type) {
+      case COUNTER:
+        return COUNTER_SUFFIXES;
+      case HISTOGRAM:
+        return HISTOGRAM_SUFFIXES;
+      case SUMMARY:
+        return SUMMARY_SUFFIXES;
+      case INFO:
+        return INFO_SUFFIXES;
+      default:
+        return NAME_ONLY;
     }
   }
 }
