@@ -10,7 +10,7 @@
 # Extra arguments go to JMH and override them, e.g. a smoke run:
 #   hearth-benchmarks/run-benchmarks.sh -f 1 -wi 1 -i 1 -w 1s -r 1s
 # Environment: SKIP_BUILD=1 (reuse the jar), SKIP_HEAP=1, SKIP_JMH=1, HEAP_SERIES=N (default 1M),
-#   BENCH='regex' (which benchmarks; default all four classes).
+#   BENCH='regex' (which benchmarks; default the five classes of the regex below).
 # Multi-process mode (optional, not in the default run): MULTIPROC=1 also runs
 #   MultiProcessBenchmark (mmap storage vs in memory, about 4 minutes, into the same table) and
 #   MultiProcessScrape (directory scrape, Hearth vs Python prometheus_client, about 1 minute,

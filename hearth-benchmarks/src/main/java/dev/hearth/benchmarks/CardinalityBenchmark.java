@@ -43,7 +43,6 @@ public class CardinalityBenchmark {
   private Counter existing;
   private Counter creating;
   private Counter full;
-  private int i;
   private int next;
 
   @Setup(Level.Trial)
@@ -53,7 +52,7 @@ public class CardinalityBenchmark {
     for (int k = 0; k < POOL; k++) {
       fresh[k] = "v" + k;
     }
-    existing = counter("existing", Integer.MAX_VALUE);
+    existing = counter("existing", 10_000);
     for (String[] v : combos) {
       existing.labels(v[0], v[1], v[2]).inc();
     }
@@ -73,13 +72,13 @@ public class CardinalityBenchmark {
 
   private Counter counter(String name, int limited) {
     Counter.Builder b = Counter.builder(name).labelNames(Fixtures.LABEL_NAMES);
-    b = "limited".equals(limit) ? b.maxSeries(limited == Integer.MAX_VALUE ? 10_000 : limited) : b.unlimitedSeries();
+    b = "limited".equals(limit) ? b.maxSeries(limited) : b.unlimitedSeries();
     return b.register(new CollectorRegistry());
   }
 
   @Benchmark
-  public void hearth_existingChild() {
-    String[] v = combos[i++ % combos.length];
+  public void hearth_existingChild(LabeledCounterBenchmark.Cursor c) {
+    String[] v = combos[c.next()];
     existing.labels(v[0], v[1], v[2]).inc();
   }
 

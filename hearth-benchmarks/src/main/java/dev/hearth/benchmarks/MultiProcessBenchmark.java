@@ -21,7 +21,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.ThreadParams;
 
 /**
  * Case 7: multi-process mode. An unlabeled counter {@code inc()} and a default-bucket histogram
@@ -37,31 +36,12 @@ import org.openjdk.jmh.infra.ThreadParams;
 @Fork(2)
 @State(Scope.Benchmark)
 public class MultiProcessBenchmark {
-  private static final double[] VALUES = Fixtures.histogramValues();
-
   private Path dir;
   private MmapValueStorage storage;
   private dev.hearth.Counter hearthCounter;
   private dev.hearth.Histogram hearthHistogram;
   private dev.hearth.Counter mmapCounter;
   private dev.hearth.Histogram mmapHistogram;
-
-  /** Each thread's position in the observed values; threads start at different offsets. */
-  @State(Scope.Thread)
-  public static class Cursor {
-    int i;
-
-    @Setup
-    public void setup(ThreadParams params) {
-      i = params.getThreadIndex() * 512;
-    }
-
-    double next() {
-      int n = (i + 1) & (Fixtures.VALUE_COUNT - 1);
-      i = n;
-      return VALUES[n];
-    }
-  }
 
   @Setup
   public void setup() throws IOException {
@@ -105,13 +85,13 @@ public class MultiProcessBenchmark {
 
   @Benchmark
   @Threads(1)
-  public void hearth_observe_1t(Cursor c) {
+  public void hearth_observe_1t(HistogramBenchmark.Cursor c) {
     hearthHistogram.observe(c.next());
   }
 
   @Benchmark
   @Threads(1)
-  public void hearthMmap_observe_1t(Cursor c) {
+  public void hearthMmap_observe_1t(HistogramBenchmark.Cursor c) {
     mmapHistogram.observe(c.next());
   }
 
@@ -134,14 +114,14 @@ public class MultiProcessBenchmark {
   @Benchmark
   @Threads(2)
   @Fork(3)
-  public void hearth_observe_2t(Cursor c) {
+  public void hearth_observe_2t(HistogramBenchmark.Cursor c) {
     hearthHistogram.observe(c.next());
   }
 
   @Benchmark
   @Threads(2)
   @Fork(3)
-  public void hearthMmap_observe_2t(Cursor c) {
+  public void hearthMmap_observe_2t(HistogramBenchmark.Cursor c) {
     mmapHistogram.observe(c.next());
   }
 }

@@ -142,7 +142,8 @@ public final class Peers {
     return t;
   }
 
-  private static boolean succeeds(List<String> command) {
+  /** True when {@code command} runs and exits 0 (false when it is not installed). */
+  public static boolean succeeds(List<String> command) {
     try {
       return run(command, null, null, 30).exitCode == 0;
     } catch (IOException e) {
@@ -153,7 +154,8 @@ public final class Peers {
     }
   }
 
-  private static void require(boolean present, String message) {
+  /** Skips with {@code message}, or fails with {@code hearth.requirePeers=true}, unless {@code present}. */
+  public static void require(boolean present, String message) {
     if (present) {
       return;
     }

@@ -137,7 +137,8 @@ public final class HTTPServer implements Closeable {
   /**
    * Stops serving. A server this class created stops listening (the port is free again) and its
    * threads end; for a server passed to {@link Builder#httpServer(HttpServer)}, only the
-   * {@code /metrics} and {@code /-/healthy} contexts are removed. Idempotent.
+   * {@code /metrics}, {@code /-/healthy} and {@code /cardinality} contexts are removed.
+   * Idempotent.
    */
   @Override
   public void close() {
@@ -210,10 +211,11 @@ public final class HTTPServer implements Closeable {
     }
 
     /**
-     * Adds the {@code /metrics} and {@code /-/healthy} contexts to this existing server (plain or
-     * {@link HttpsServer}) instead of creating one. Binding, the executor, starting and stopping
-     * stay the caller's job, and the request timeout does not apply. Excludes {@link #host},
-     * {@link #port}, {@link #sslContext}, {@link #threads} and {@link #executor}.
+     * Adds the {@code /metrics}, {@code /-/healthy} and {@code /cardinality} contexts to this
+     * existing server (plain or {@link HttpsServer}) instead of creating one. Binding, the
+     * executor, starting and stopping stay the caller's job, and the request timeout does not
+     * apply. Excludes {@link #host}, {@link #port}, {@link #sslContext}, {@link #threads} and
+     * {@link #executor}.
      */
     public Builder httpServer(HttpServer server) {
       this.existing = Objects.requireNonNull(server, "server");

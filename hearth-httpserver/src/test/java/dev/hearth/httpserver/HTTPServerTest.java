@@ -8,12 +8,12 @@ import dev.hearth.Collector;
 import dev.hearth.CollectorRegistry;
 import dev.hearth.Counter;
 import dev.hearth.Gauge;
-import dev.hearth.GaugeMetricFamily;
 import dev.hearth.Histogram;
 import dev.hearth.exposition.Exposition;
 import dev.hearth.exposition.ExpositionFormat;
 import dev.hearth.exposition.ExpositionParser;
 import dev.hearth.model.MetricSnapshot;
+import dev.hearth.testing.BlockingCollector;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,9 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -198,26 +196,9 @@ class HTTPServerTest {
     }
   }
 
-  /** A collector that blocks until released, counting its calls. */
-  static final class Blocking implements Collector {
-    final CountDownLatch release = new CountDownLatch(1);
-    final AtomicInteger calls = new AtomicInteger();
-
-    @Override
-    public List<MetricSnapshot<?>> collect() {
-      calls.incrementAndGet();
-      try {
-        release.await(20, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return List.of(new GaugeMetricFamily("slow_value", "Slow").addMetric(1).build());
-    }
-  }
-
   @Test
   void scrapeTimeoutHeaderGives503AndConcurrentScrapesShareOneCollection() throws Exception {
-    Blocking slow = new Blocking();
+    BlockingCollector slow = new BlockingCollector("slow_value");
     registry.register(slow);
     try {
       long t0 = System.nanoTime();

@@ -4,8 +4,6 @@ import dev.hearth.testing.Peers;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.List;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /** Peer checks for this module, with the semantics of {@link Peers}: skip, or fail when peers are required. */
 final class PeerTools {
@@ -17,21 +15,9 @@ final class PeerTools {
   /** Skips (or fails, with {@code hearth.requirePeers=true}) unless the Prometheus server runs. */
   static synchronized void requirePrometheus() {
     if (prometheusFound == null) {
-      try {
-        prometheusFound = Peers.run(List.of(prometheus(), "--version"), null, null, 30).exitCode == 0;
-      } catch (IOException e) {
-        prometheusFound = false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        prometheusFound = false;
-      }
+      prometheusFound = Peers.succeeds(List.of(prometheus(), "--version"));
     }
-    if (!prometheusFound) {
-      if (Peers.peersRequired()) {
-        Assertions.fail(NO_PROMETHEUS + " (hearth.requirePeers=true)");
-      }
-      Assumptions.abort(NO_PROMETHEUS);
-    }
+    Peers.require(prometheusFound, NO_PROMETHEUS);
   }
 
   static String prometheus() {

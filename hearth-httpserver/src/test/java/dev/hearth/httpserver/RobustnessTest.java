@@ -151,7 +151,8 @@ class RobustnessTest {
   void aClientThatNeverReadsALargeResponseIsDisconnected() throws Exception {
     server.close();
     CollectorRegistry big = new CollectorRegistry();
-    Gauge g = Gauge.builder("big_series").help("Many series").labelNames("id").register(big);
+    Gauge g = Gauge.builder("big_series").help("Many series").labelNames("id").unlimitedSeries()
+        .register(big);
     String pad = "x".repeat(300);
     for (int i = 0; i < 80_000; i++) {
       g.labels(pad + i).set(i);

@@ -94,6 +94,10 @@ class TlsAndAuthTest {
       HttpResponse<String> lowerScheme = get(c, url, "Authorization",
           basic("prometheus:s3cr:et ü").replace("Basic", "basic"));
       assertThat(lowerScheme.statusCode()).isEqualTo(200);
+      // the cardinality report (label values) is behind the same credentials
+      assertThat(get(c, "http://127.0.0.1:" + s.getPort() + "/cardinality").statusCode()).isEqualTo(401);
+      assertThat(get(c, "http://127.0.0.1:" + s.getPort() + "/cardinality", "Authorization",
+          basic("prometheus:s3cr:et ü")).statusCode()).isEqualTo(200);
       // health checks stay open
       assertThat(get(c, "http://127.0.0.1:" + s.getPort() + "/-/healthy").statusCode()).isEqualTo(200);
     }

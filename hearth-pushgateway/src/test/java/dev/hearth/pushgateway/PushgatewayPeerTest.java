@@ -29,8 +29,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,21 +46,7 @@ class PushgatewayPeerTest {
 
   /** Skips (or fails, with {@code hearth.requirePeers=true}) unless the Pushgateway runs. */
   static void requirePushgateway() {
-    boolean found;
-    try {
-      found = Peers.run(List.of(binary(), "--version"), null, null, 30).exitCode == 0;
-    } catch (IOException e) {
-      found = false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      found = false;
-    }
-    if (!found) {
-      if (Peers.peersRequired()) {
-        Assertions.fail(NO_PUSHGATEWAY + " (hearth.requirePeers=true)");
-      }
-      Assumptions.abort(NO_PUSHGATEWAY);
-    }
+    Peers.require(Peers.succeeds(List.of(binary(), "--version")), NO_PUSHGATEWAY);
   }
 
   static String binary() {

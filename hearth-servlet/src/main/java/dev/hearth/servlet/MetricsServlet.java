@@ -37,8 +37,7 @@ import java.util.Objects;
 public final class MetricsServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
-  private final transient CollectorRegistry registry;
-  private final transient Duration scrapeTimeout;
+  private final transient ScrapeHandler.Builder config;
   private transient volatile ScrapeHandler handler;
 
   /** Serves {@link CollectorRegistry#defaultRegistry()}. */
@@ -53,16 +52,13 @@ public final class MetricsServlet extends HttpServlet {
 
   /** Serves {@code registry}; a scrape waits for collection at most {@code scrapeTimeout}. */
   public MetricsServlet(CollectorRegistry registry, Duration scrapeTimeout) {
-    this.registry = Objects.requireNonNull(registry, "registry");
-    this.scrapeTimeout = Objects.requireNonNull(scrapeTimeout, "scrapeTimeout");
-    if (scrapeTimeout.isNegative() || scrapeTimeout.isZero()) {
-      throw new IllegalArgumentException("scrapeTimeout must be positive, got " + scrapeTimeout);
-    }
+    this.config = ScrapeHandler.builder().registry(registry)
+        .scrapeTimeout(Objects.requireNonNull(scrapeTimeout, "scrapeTimeout"));
   }
 
   @Override
   public void init() {
-    handler = ScrapeHandler.builder().registry(registry).scrapeTimeout(scrapeTimeout).build();
+    handler = config.build();
   }
 
   @Override

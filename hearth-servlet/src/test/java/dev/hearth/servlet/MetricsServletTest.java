@@ -6,11 +6,11 @@ import dev.hearth.Collector;
 import dev.hearth.CollectorRegistry;
 import dev.hearth.Counter;
 import dev.hearth.Gauge;
-import dev.hearth.GaugeMetricFamily;
 import dev.hearth.exposition.Exposition;
 import dev.hearth.exposition.ExpositionFormat;
 import dev.hearth.exposition.ExpositionParser;
 import dev.hearth.model.MetricSnapshot;
+import dev.hearth.testing.BlockingCollector;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,12 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -150,26 +148,9 @@ class MetricsServletTest {
     }
   }
 
-  /** Blocks collections until released. */
-  static final class Blocking implements Collector {
-    final CountDownLatch release = new CountDownLatch(1);
-    final AtomicInteger calls = new AtomicInteger();
-
-    @Override
-    public List<MetricSnapshot<?>> collect() {
-      calls.incrementAndGet();
-      try {
-        release.await(20, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return List.of(new GaugeMetricFamily("servlet_slow", "Slow").addMetric(1).build());
-    }
-  }
-
   @Test
   void scrapeTimeoutAndSingleFlight() throws Exception {
-    Blocking slow = new Blocking();
+    BlockingCollector slow = new BlockingCollector("servlet_slow");
     registry.register(slow);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {

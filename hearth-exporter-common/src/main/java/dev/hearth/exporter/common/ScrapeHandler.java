@@ -83,6 +83,8 @@ public final class ScrapeHandler implements AutoCloseable {
   final AtomicInteger waiting = new AtomicInteger();
   /** Collections started so far (for tests of the single flight). */
   final AtomicInteger collections = new AtomicInteger();
+  /** The body size of the last unfiltered collection per format and encoding: a size hint. */
+  private final int[] lastSize = new int[ExpositionFormat.values().length * 2];
   private volatile boolean closed;
 
   private ScrapeHandler(Builder b) {
@@ -255,8 +257,10 @@ public final class ScrapeHandler implements AutoCloseable {
   }
 
   private byte[] render(Key key) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
     Set<String> names = key.names;
+    int slot = key.format.ordinal() * 2 + (key.gzip ? 1 : 0);
+    int hint = names == null ? lastSize[slot] : 0;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(8192, hint + hint / 8));
     var snapshots = names == null ? registry.collect() : registry.collect(names::contains);
     if (key.gzip) {
       try (OutputStream out = new GZIPOutputStream(bytes, 8192)) {
@@ -264,6 +268,9 @@ public final class ScrapeHandler implements AutoCloseable {
       }
     } else {
       Exposition.write(bytes, snapshots, key.format);
+    }
+    if (names == null) {
+      lastSize[slot] = bytes.size();
     }
     return bytes.toByteArray();
   }

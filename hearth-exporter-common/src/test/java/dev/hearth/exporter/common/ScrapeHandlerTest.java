@@ -7,12 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hearth.Collector;
 import dev.hearth.CollectorRegistry;
 import dev.hearth.Counter;
-import dev.hearth.GaugeMetricFamily;
 import dev.hearth.Histogram;
 import dev.hearth.exposition.Exposition;
 import dev.hearth.exposition.ExpositionFormat;
 import dev.hearth.exposition.ExpositionParser;
 import dev.hearth.model.MetricSnapshot;
+import dev.hearth.testing.BlockingCollector;
 import dev.hearth.testing.RandomCases;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,12 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -160,26 +158,9 @@ class ScrapeHandlerTest {
     assertThat(ContentNegotiation.acceptsGzip("gzip;q=0.5, gzip;q=0")).isTrue();
   }
 
-  /** A collector that blocks until released and counts its collections. */
-  static final class BlockingCollector implements Collector {
-    final CountDownLatch release = new CountDownLatch(1);
-    final AtomicInteger calls = new AtomicInteger();
-
-    @Override
-    public List<MetricSnapshot<?>> collect() {
-      calls.incrementAndGet();
-      try {
-        release.await(20, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return List.of(new GaugeMetricFamily("slow", "Slow").addMetric(1).build());
-    }
-  }
-
   @Test
   void concurrentScrapesShareOneCollection() throws Exception {
-    BlockingCollector slow = new BlockingCollector();
+    BlockingCollector slow = new BlockingCollector("slow");
     registry.register(slow);
     int n = 12;
     ExecutorService pool = Executors.newFixedThreadPool(n);
@@ -216,7 +197,7 @@ class ScrapeHandlerTest {
 
   @Test
   void slowCollectionAnswers503WithinTheScrapeTimeoutHeader() {
-    BlockingCollector slow = new BlockingCollector();
+    BlockingCollector slow = new BlockingCollector("slow");
     registry.register(slow);
     try {
       long t0 = System.nanoTime();
