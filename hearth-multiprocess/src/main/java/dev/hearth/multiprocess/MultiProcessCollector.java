@@ -36,6 +36,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Merges a multiprocess directory, written by Hearth's {@link MmapValueStorage} and/or Python
@@ -197,6 +199,9 @@ public final class MultiProcessCollector implements Collector {
         }
         if (sf == null) {
           sf = fresh.remove(l.name);
+          if (sf != null && sf.needsReread()) { // its hint's keys failed: read it on its own
+            sf = null;
+          }
         }
         if (sf == null) {
           sf = new ScanFile(l.name, l.fileKey);
@@ -274,9 +279,10 @@ public final class MultiProcessCollector implements Collector {
 
   /**
    * Reads the files this collector has no state for yet (a first scrape, or many processes
-   * started) on two threads: the first file of each type is parsed here and serves as the hint
-   * the others are compared with; the others are read, mapped, compared and walked half on a
-   * pool thread, and completed (keys resolved) in the scrape loop, in name order.
+   * started) on two threads: the first file of each type is read and walked here, and its
+   * layout published as the hint the others are compared with; while this thread resolves the
+   * hints' keys, a pool thread reads, compares and walks the others, and this thread joins it
+   * when done. The scrape loop completes them (keys taken from the hints) in name order.
    */
   private Map<String, ScanFile> prefetchNewFiles(List<Listed> listed) {
     if (Runtime.getRuntime().availableProcessors() < 2) {
@@ -307,65 +313,58 @@ public final class MultiProcessCollector implements Collector {
     List<Integer> firsts = new ArrayList<>();
     List<Integer> rest = new ArrayList<>();
     boolean[] seen = new boolean[hints.length];
-    long restBytes = 0;
     for (int i = 0; i < todo.size(); i++) {
       Listed l = todo.get(i);
       fresh.put(l.name, new ScanFile(l.name, l.fileKey));
       int ctx = kinds.get(i).context.ordinal();
-      if (!seen[ctx]) { // the first of its type: parsed first, the others' hint
+      if (!seen[ctx]) { // the first of its type: the others' hint
         seen[ctx] = true;
         firsts.add(i);
       } else {
         rest.add(i);
-        restBytes += l.size;
       }
     }
-    // a few files: the second thread reads them while this one parses the first (more files
-    // are read and compared on both threads afterwards, which is faster for them)
-    boolean readAhead = rest.size() <= READ_AHEAD_FILES && restBytes <= READ_AHEAD_BYTES;
-    Helper reader = !readAhead ? null : Helper.start(() -> {
-      for (int i : rest) {
-        fresh.get(todo.get(i).name).read(directory.resolve(todo.get(i).name), todo.get(i).size,
-            null);
-      }
+    AtomicInteger next = new AtomicInteger();
+    CountDownLatch published = new CountDownLatch(1);
+    Helper helper = Helper.start(() -> {
+      Helper.await(published);
+      readRest(rest, next, todo, kinds, fresh, hints);
     });
-    for (int i : firsts) {
-      Listed l = todo.get(i);
-      ScanFile sf = fresh.get(l.name);
-      sf.prefetch(directory.resolve(l.name), l.size, null, new ScanFile.Scratch(), false);
-      if (sf.completeEarly(keys, kinds.get(i).context)) {
-        hints[kinds.get(i).context.ordinal()] = sf;
+    try {
+      for (int i : firsts) {
+        ScanFile sf = fresh.get(todo.get(i).name);
+        sf.read(directory.resolve(todo.get(i).name), todo.get(i).size, null);
+        sf.match(null, false);
+        if (sf.publishLayout()) {
+          hints[kinds.get(i).context.ordinal()] = sf;
+        }
       }
+    } finally {
+      published.countDown(); // hints[] is final from here on
     }
-    if (reader != null) {
-      reader.join();
+    for (int i : firsts) {
+      fresh.get(todo.get(i).name).completeEarly(keys, kinds.get(i).context);
     }
-    int half = rest.size() / 2;
-    Helper second = Helper.start(() -> prefetchRange(rest, half, rest.size(), todo, kinds, fresh,
-        hints, readAhead));
-    prefetchRange(rest, 0, half, todo, kinds, fresh, hints, readAhead);
-    second.join();
+    readRest(rest, next, todo, kinds, fresh, hints);
+    helper.join();
     return fresh;
   }
 
-  /** Up to this many other new files (and bytes), a first scrape reads them ahead. */
-  static final int READ_AHEAD_FILES = 16;
-  static final long READ_AHEAD_BYTES = 16L << 20;
-
-  private void prefetchRange(List<Integer> rest, int from, int to, List<Listed> todo,
-      List<DbFileName> kinds, Map<String, ScanFile> fresh, ScanFile[] hints, boolean read) {
-    ScanFile.Scratch scratch = read ? null : new ScanFile.Scratch();
-    for (int r = from; r < to; r++) {
-      int i = rest.get(r);
-      Listed l = todo.get(i);
-      SeriesShape.Context ctx = kinds.get(i).context;
-      boolean extract = ctx != SeriesShape.Context.GAUGE; // gauges' values need their stamps
-      ScanFile sf = fresh.get(l.name);
-      if (read) {
-        sf.match(hints[ctx.ordinal()], extract);
-      } else {
-        sf.prefetch(directory.resolve(l.name), l.size, hints[ctx.ordinal()], scratch, extract);
+  /** Reads, compares and walks the files of {@code rest} no thread has claimed yet. */
+  private void readRest(List<Integer> rest, AtomicInteger next, List<Listed> todo,
+      List<DbFileName> kinds, Map<String, ScanFile> fresh, ScanFile[] hints) {
+    ScanFile.Scratch scratch = new ScanFile.Scratch();
+    try {
+      for (int r; (r = next.getAndIncrement()) < rest.size(); ) {
+        int i = rest.get(r);
+        Listed l = todo.get(i);
+        SeriesShape.Context ctx = kinds.get(i).context;
+        ScanFile sf = fresh.get(l.name);
+        sf.read(directory.resolve(l.name), l.size, scratch);
+        sf.match(hints[ctx.ordinal()], ctx != SeriesShape.Context.GAUGE); // gauges need stamps
       }
+    } finally {
+      scratch.release();
     }
   }
 

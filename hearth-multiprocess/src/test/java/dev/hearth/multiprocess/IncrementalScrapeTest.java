@@ -219,4 +219,31 @@ class IncrementalScrapeTest {
     assertThat(collector.cacheOf("counter_p5.db").version()).isEqualTo(FormatVersion.V2);
     assertThat(collector.cacheOf("counter_p5.db").hintedEntries()).isZero(); // v2 after a v1 hint
   }
+
+  @Test
+  void filesComparedWithAHintWhoseKeysFailAreReadOnTheirOwn(@TempDir Path dir) throws Exception {
+    // the first counter file walks fine (so the others are compared with it and match its first
+    // 30 entries) but its last key is not valid JSON: it is an error, the others still count
+    for (int p = 0; p < 10; p++) {
+      try (ForeignWriter w = new ForeignWriter(dir.resolve(String.format("counter_p%02d.db", p)))) {
+        for (int i = 0; i < 30; i++) {
+          w.set(key("reqs", "s" + i), p);
+        }
+        if (p == 0) {
+          w.set("[\"reqs\", \"reqs_total\", {\"k\": 5}, \"Help.\"]", 1000);
+        }
+      }
+    }
+    MultiProcessCollector collector = new MultiProcessCollector(dir);
+    CollectorRegistry r = new CollectorRegistry();
+    r.register(collector);
+    for (int scrape = 0; scrape < 2; scrape++) {
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(45.0);
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s29"))).isEqualTo(45.0);
+    }
+    assertThat(collector.readErrors()).containsOnlyKeys("counter_p00.db");
+    assertThat(collector.cacheOf("counter_p01.db").hintedEntries()).isZero();
+    assertThat(collector.cacheOf("counter_p02.db").hintedEntries()).isEqualTo(30); // hint: p01
+    assertThat(collector.sharedKeys()).isEqualTo(30);
+  }
 }

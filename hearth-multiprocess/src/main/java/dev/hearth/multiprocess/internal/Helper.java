@@ -46,18 +46,7 @@ public final class Helper implements Runnable {
   /** Waits for the work, doing it here when no pool thread has started it. */
   public void join() {
     run();
-    boolean interrupted = false;
-    while (true) {
-      try {
-        done.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    await(done);
     Throwable t = failure;
     if (t instanceof RuntimeException) {
       throw (RuntimeException) t;
@@ -67,6 +56,22 @@ public final class Helper implements Runnable {
     }
     if (t != null) {
       throw new IllegalStateException(t);
+    }
+  }
+
+  /** Waits for {@code latch} to open, keeping (not throwing) an interrupt. */
+  public static void await(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }

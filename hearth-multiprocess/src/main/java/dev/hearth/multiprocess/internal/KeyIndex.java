@@ -52,6 +52,7 @@ public final class KeyIndex {
 
   private Key[] table = new Key[1024];
   private int size;
+  private final AsciiKeyParser ascii = new AsciiKeyParser();
 
   /** How many keys are held. */
   public int size() {
@@ -62,6 +63,7 @@ public final class KeyIndex {
   public void clear() {
     table = new Key[1024];
     size = 0;
+    ascii.clear();
   }
 
   /**
@@ -89,14 +91,19 @@ public final class KeyIndex {
       }
     }
     byte[] bytes = Arrays.copyOfRange(b, start, start + length);
-    String text = DbFileParser.decodeKey(file, bytes, keyOffset);
-    Key k = new Key(bytes, h, DbFileParser.parseKey(file, (int) keyOffset - DbLayout.KEY_LENGTH_SIZE, text));
+    DbKey parsed = ascii.parse(b, start, length);
+    if (parsed == null) { // escapes, non-ASCII, other spacing, or not a key: the full parser
+      String text = DbFileParser.decodeKey(file, bytes, keyOffset);
+      parsed = DbFileParser.parseKey(file, (int) keyOffset - DbLayout.KEY_LENGTH_SIZE, text);
+    }
+    Key k = new Key(bytes, h, parsed);
     insert(k);
     return k;
   }
 
   /** Keeps only the keys for which {@code keep} holds (e.g. those current files still hold). */
   public void retain(Predicate<Key> keep) {
+    ascii.clear(); // strings of forgotten keys go too; kept keys keep theirs
     Key[] old = table;
     table = new Key[old.length];
     size = 0;

@@ -44,8 +44,9 @@ public final class ScanFile {
   private KeyIndex.Key[] keys = new KeyIndex.Key[16];
   private int fullParses;
   private int hinted;
-  private byte[] parsedBytes; // a full parse's bytes from parsedBase on, this scrape only
-  private int parsedBase;
+  private volatile Layout layout; // this scrape's full parse, as a hint for other files
+  private boolean resolved; // the full parse of this scrape has its keys
+  private byte[] pooled; // a first read's buffer, back to the pool when the scrape ends
   private ByteBuffer values; // where this scrape reads values: the mapping or a first read's copy
 
   /** The state of file {@code name} whose identity is {@code fileKey} (may be null). */
@@ -102,15 +103,44 @@ public final class ScanFile {
     return coldValues;
   }
 
-  /** A reusable read buffer, one per thread reading files. */
+  /** A reusable read buffer, one per thread reading files; {@link #release()} it when done. */
   public static final class Scratch {
-    private byte[] bytes = new byte[1 << 16];
+    private byte[] bytes;
 
     byte[] bytes(int size) {
-      if (bytes.length < size) {
-        bytes = new byte[Math.max(size, bytes.length * 2)];
+      if (bytes == null || bytes.length < size) {
+        release();
+        bytes = BufferPool.take(size);
       }
       return bytes;
+    }
+
+    /** Returns the buffer to the pool. */
+    public void release() {
+      if (bytes != null) {
+        BufferPool.give(bytes);
+        bytes = null;
+      }
+    }
+  }
+
+  /**
+   * A full parse's bytes and entry layout (this scrape only), for comparing other files with:
+   * {@code bytes} hold the file from offset {@code base} on. Immutable once published.
+   */
+  private static final class Layout {
+    final byte[] bytes;
+    final int base;
+    final FormatVersion version;
+    final int[] valueOffsets;
+    final int count;
+
+    Layout(byte[] bytes, int base, FormatVersion version, int[] valueOffsets, int count) {
+      this.bytes = bytes;
+      this.base = base;
+      this.version = version;
+      this.valueOffsets = valueOffsets;
+      this.count = count;
     }
   }
 
@@ -172,20 +202,10 @@ public final class ScanFile {
     }
   }
 
-  private void readFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
-    long pos = position;
-    while (b.hasRemaining()) {
-      int n = ch.read(b, pos);
-      if (n < 0) {
-        throw new DbFileException(name, pos, "file ended while being read");
-      }
-      pos += n;
-    }
-  }
-
   /** The entries of a parse before their keys are resolved: pure, safe on any thread. */
   private static final class Match {
-    ScanFile hint; // the hint compared with, null when there was none or it misled
+    ScanFile hint; // the hint entries were taken from, null when none were
+    Layout layout; // its layout then
     int hinted; // entries taken from the hint
     FormatVersion version;
     DbFileParser.Offsets rest;
@@ -216,14 +236,15 @@ public final class ScanFile {
     FormatVersion v = version;
     // a file starting like the hint's (same keys, hence the same entry layout) takes the hint's
     // validated entries after one byte comparison each
-    if (from == DbLayout.FIRST_ENTRY_OFFSET && hint != null && hint != this
-        && hint.parsedBytes != null && hint.version != null) {
-      byte[] h = hint.parsedBytes;
-      int hbase = hint.parsedBase;
-      int width = hint.version.valueBlockSize();
-      int limit = hint.count;
+    Layout l = hint != null && hint != this ? hint.layout : null;
+    if (from == DbLayout.FIRST_ENTRY_OFFSET && l != null) {
+      byte[] h = l.bytes;
+      int hbase = l.base;
+      int width = l.version.valueBlockSize();
+      int limit = l.count;
+      int[] hintOffsets = l.valueOffsets;
       while (n < limit) {
-        int vo = hint.valueOffsets[n];
+        int vo = hintOffsets[n];
         if (vo + width > used
             || !Arrays.equals(h, p - hbase, vo - hbase, heap, p - base, vo - base)) {
           break;
@@ -232,12 +253,13 @@ public final class ScanFile {
         p = vo + width;
       }
       if (n > 0 && v == null) {
-        v = hint.version;
+        v = l.version;
         checkNotAlso(v == FormatVersion.V1 ? FormatVersion.V2 : FormatVersion.V1, hb, base, from,
             used);
       }
     }
-    m.hint = hint;
+    m.hint = n > 0 ? hint : null;
+    m.layout = n > 0 ? l : null;
     m.hinted = n;
     m.rest = DbFileParser.offsets(name, hb, base, p, used, v);
     m.version = v != null ? v : m.rest.version;
@@ -280,16 +302,16 @@ public final class ScanFile {
     }
     System.arraycopy(newKeys, 0, keys, count, n);
     System.arraycopy(newOffsets, 0, valueOffsets, count, n);
-    if (from == DbLayout.FIRST_ENTRY_OFFSET) {
-      if (n > 0) {
-        fullParses++;
-      }
-      parsedBytes = heap;
-      parsedBase = base;
-    }
     version = m.version;
     count = total;
     parsedUsed = used;
+    if (from == DbLayout.FIRST_ENTRY_OFFSET && n > 0) {
+      fullParses++;
+      if (heap != null) {
+        layout = new Layout(heap, base, version, valueOffsets, total);
+        resolved = true;
+      }
+    }
   }
 
   // what a prefetch found, for complete() on the scraping thread
@@ -324,28 +346,30 @@ public final class ScanFile {
     if (size == 0) {
       return;
     }
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      long length = ch.size();
-      if (length < DbLayout.HEADER_SIZE) {
-        throw new DbFileException(name, 0, "file of " + length + " bytes is shorter than the "
-            + DbLayout.HEADER_SIZE + "-byte header (truncated)");
+    try {
+      ByteBuffer m;
+      try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        m = map(ch);
       }
-      ByteBuffer head = ByteBuffer.allocate(DbLayout.HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-      readFully(ch, head, 0);
-      if (head.getInt(DbLayout.USED_OFFSET) == 0) {
+      if ((int) INTS.getAcquire(m, DbLayout.USED_OFFSET) == 0) {
         return; // sized, header not yet written
       }
-      int used = DbFileParser.checkHeader(name, head, length);
-      byte[] heap = scratch != null ? scratch.bytes(used) : new byte[used];
-      ByteBuffer hb = ByteBuffer.wrap(heap, 0, used).order(ByteOrder.LITTLE_ENDIAN);
-      readFully(ch, hb, 0);
-      hb.putInt(DbLayout.USED_OFFSET, used); // entries up to the used read first are complete
-      map = map(ch);
+      int used = DbFileParser.checkHeader(name, m, m.capacity());
+      byte[] heap = scratch != null ? scratch.bytes(used) : BufferPool.take(used);
+      m.get(0, heap, 0, used); // a bulk copy: a truncated file is an InternalError, not a crash
+      INTS_HEAP.set(heap, DbLayout.USED_OFFSET, used); // entries up to this used are complete
+      map = m;
       pfRaw = heap;
       pfRawShared = scratch != null;
+      if (scratch == null) {
+        pooled = heap;
+      }
       pfUsed = used;
     } catch (IOException e) {
       pfError = e;
+    } catch (InternalError e) { // SIGBUS: the file was truncated while being copied
+      pfError = new DbFileException(name, -1, "the file shrank while being read: "
+          + e.getMessage());
     }
   }
 
@@ -368,7 +392,7 @@ public final class ScanFile {
         // all entries are the hint's: keep only the values, not the file's bytes (a scrape of
         // many files then touches far less memory, which keeps the parsed keys in cache)
         double[] v = new double[m.hinted];
-        int[] offs = m.hint.valueOffsets;
+        int[] offs = m.layout.valueOffsets;
         for (int i = 0; i < v.length; i++) {
           v[i] = (double) DOUBLES_HEAP.get(heap, offs[i]);
         }
@@ -390,12 +414,40 @@ public final class ScanFile {
     try {
       complete(index, context);
       pfDone = true; // the scrape loop's complete() finds nothing left to do
-      return parsedBytes != null;
+      return resolved;
     } catch (IOException e) {
       pfError = e;
       pfDone = true;
       return false;
     }
+  }
+
+  /**
+   * After {@link #read} and {@link #match} without a hint (on the scraping thread): makes the
+   * walked entries this file's layout, so other files can be compared with it while its keys are
+   * still being resolved; true when there is one.
+   */
+  public boolean publishLayout() {
+    Match m = pfMatch;
+    byte[] heap = pfHeap;
+    if (pfError != null || m == null || heap == null || m.hinted > 0 || m.rest.count == 0) {
+      return false;
+    }
+    int[] offsets = new int[m.rest.count];
+    for (int i = 0; i < offsets.length; i++) {
+      int e = m.rest.offsets[i];
+      offsets[i] = (int) DbLayout.valueOffset(e, (int) INTS_HEAP.get(heap, e));
+    }
+    layout = new Layout(heap, 0, m.version, offsets, offsets.length);
+    return true;
+  }
+
+  /**
+   * True when a {@link #prefetch} took entries from a hint whose keys then failed to resolve:
+   * the file must be read again, without it.
+   */
+  public boolean needsReread() {
+    return pfDone && pfMatch != null && pfMatch.hint != null && !pfMatch.hint.resolved;
   }
 
   /** True when {@link #prefetch} ran for this state and {@link #complete} has not. */
@@ -441,10 +493,17 @@ public final class ScanFile {
 
   /** Drops the bytes kept from this scrape's full parse (they only serve as a hint). */
   public void releaseParseBuffer() {
-    parsedBytes = null;
+    layout = null;
+    resolved = false;
     coldValues = null;
     if (values != map) {
       values = null; // a first read's copy: the next refresh maps the file
+    }
+    byte[] b = pooled;
+    if (b != null) {
+      pooled = null;
+      pfHeap = null;
+      BufferPool.give(b);
     }
   }
 

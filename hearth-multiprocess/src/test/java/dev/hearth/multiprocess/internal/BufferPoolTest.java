@@ -1,0 +1,34 @@
+package dev.hearth.multiprocess.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class BufferPoolTest {
+  @Test
+  void roundsSizesUpSoThatSimilarFilesShareABuffer() {
+    assertThat(BufferPool.roundUp(1)).isEqualTo(1 << 16);
+    assertThat(BufferPool.roundUp(1 << 16)).isEqualTo(1 << 16);
+    assertThat(BufferPool.roundUp((1 << 16) + 1)).isEqualTo(1 << 17);
+    assertThat(BufferPool.roundUp(266_000)).isEqualTo(1 << 19);
+    assertThat(BufferPool.roundUp(1 << 20)).isEqualTo(1 << 20);
+    assertThat(BufferPool.roundUp((1 << 20) + 1)).isEqualTo(2 << 20);
+    assertThat(BufferPool.roundUp(Integer.MAX_VALUE - 100)).isEqualTo(Integer.MAX_VALUE - 8);
+  }
+
+  @Test
+  void givesBackLargeEnoughArraysAndNeverOneTwice() {
+    byte[] big = BufferPool.take(300_000);
+    assertThat(big.length).isGreaterThanOrEqualTo(300_000);
+    BufferPool.give(big);
+    byte[] again = BufferPool.take(200_000);
+    byte[] other = BufferPool.take(200_000);
+    assertThat(other).isNotSameAs(again); // taken arrays leave the pool
+    BufferPool.give(again);
+    BufferPool.give(other);
+    byte[] tooBig = new byte[BufferPool.MAX_POOLED + 1];
+    BufferPool.give(tooBig);
+    byte[] huge = BufferPool.take(BufferPool.MAX_POOLED + 1);
+    assertThat(huge).isNotSameAs(tooBig);
+  }
+}
