@@ -36,7 +36,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -276,6 +275,8 @@ public final class MultiProcessCollector implements Collector {
 
   /** From this many new files of other processes on, a scrape reads them on two threads. */
   static final int PARALLEL_FILES = 8;
+  /** How long the helper spins for the hints before it parks (reading them takes about this). */
+  private static final long PUBLISH_SPIN_NANOS = 200_000;
 
   /**
    * Reads the files this collector has no state for yet (a first scrape, or many processes
@@ -325,9 +326,9 @@ public final class MultiProcessCollector implements Collector {
       }
     }
     AtomicInteger next = new AtomicInteger();
-    CountDownLatch published = new CountDownLatch(1);
+    Helper.Gate published = new Helper.Gate();
     Helper helper = Helper.start(() -> {
-      Helper.await(published);
+      published.await(PUBLISH_SPIN_NANOS);
       readRest(rest, next, todo, kinds, fresh, hints);
     });
     try {
@@ -340,7 +341,7 @@ public final class MultiProcessCollector implements Collector {
         }
       }
     } finally {
-      published.countDown(); // hints[] is final from here on
+      published.open(); // hints[] is final from here on
     }
     for (int i : firsts) {
       fresh.get(todo.get(i).name).completeEarly(keys, kinds.get(i).context);

@@ -74,4 +74,34 @@ public final class Helper implements Runnable {
       Thread.currentThread().interrupt();
     }
   }
+
+  /**
+   * A one-shot signal for a helper: the waiter spins for a short while before it parks, because
+   * the signal usually comes within microseconds and waking a parked thread costs the signalling
+   * thread more than that.
+   */
+  public static final class Gate {
+    private volatile boolean open;
+    private final CountDownLatch latch = new CountDownLatch(1);
+
+    /** Opens the gate (releases any waiter). */
+    public void open() {
+      open = true;
+      latch.countDown(); // no unpark unless the waiter stopped spinning
+    }
+
+    /** Waits until {@link #open()}, spinning up to {@code spinNanos} first. */
+    public void await(long spinNanos) {
+      long deadline = System.nanoTime() + spinNanos;
+      while (!open) {
+        for (int i = 0; i < 64 && !open; i++) {
+          Thread.onSpinWait();
+        }
+        if (!open && System.nanoTime() - deadline > 0) {
+          Helper.await(latch);
+          return;
+        }
+      }
+    }
+  }
 }

@@ -7,6 +7,7 @@ import dev.hearth.model.HistogramSnapshot;
 import dev.hearth.model.Labels;
 import dev.hearth.model.MetricSnapshot;
 import dev.hearth.model.SummarySnapshot;
+import dev.hearth.multiprocess.FormatVersion;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -106,19 +107,21 @@ public final class MergePlan {
       }
       lastOfContext[ctx] = f;
     }
+    Family last = null; // keys of one family usually follow each other
     for (int f = 0; f < files.size(); f++) { // families, their order, HELP and gauge modes
       ScanFile file = files.get(f);
       DbFileName fn = names.get(f);
       int ctx = fn.context.ordinal();
       p.files[f] = file;
       p.counts[f] = file.count();
+      KeyIndex.Key[] keys = file.keys();
       for (int i = prefix[f]; i < file.count(); i++) {
-        SeriesShape s = file.key(i).shapes[ctx];
+        SeriesShape s = keys[i].shapes[ctx];
         Family fam;
         if (s.plan == generation) {
           fam = (Family) s.family;
         } else {
-          fam = byName.get(s.metricName);
+          fam = last != null && last.name == s.metricName ? last : byName.get(s.metricName);
           if (fam == null) {
             fam = new Family(s.metricName, s.help, fn.type);
             byName.put(s.metricName, fam);
@@ -130,6 +133,7 @@ public final class MergePlan {
         if (fn.mode != null) {
           fam.mode = fn.mode;
         }
+        last = fam;
       }
     }
     p.families.addAll(byName.values());
@@ -141,9 +145,15 @@ public final class MergePlan {
       DbFileName fn = names.get(f);
       int ctx = fn.context.ordinal();
       int n = file.count();
+      int from = prefix[f];
+      p.timestamped[f] = file.version() == FormatVersion.V2;
+      if (from > 0 && from == n && p.counts[previous[f]] == n) { // the previous file's entries
+        p.slots[f] = p.slots[previous[f]];
+        p.sumOnly[f] = p.sumOnly[previous[f]];
+        continue;
+      }
       int[] s = new int[n];
       boolean onlySums = true;
-      int from = prefix[f];
       if (from > 0) {
         System.arraycopy(p.slots[previous[f]], 0, s, 0, from);
         onlySums = p.sumOnly[previous[f]];
@@ -172,7 +182,6 @@ public final class MergePlan {
       }
       p.slots[f] = s;
       p.sumOnly[f] = onlySums;
-      p.timestamped[f] = file.version() == dev.hearth.multiprocess.FormatVersion.V2;
     }
     for (Family fam : p.families) {
       fam.freeze();

@@ -161,7 +161,7 @@ public final class SeriesShape {
           sorted = pairs[2 * i - 2].compareTo(pairs[2 * i]) <= 0;
         }
         if (sorted) {
-          l = Labels.of(pairs.clone());
+          l = Labels.of(pairs); // copies
           labels = l;
           return l;
         }
