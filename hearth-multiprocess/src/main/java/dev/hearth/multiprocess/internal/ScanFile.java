@@ -346,19 +346,31 @@ public final class ScanFile {
     if (size == 0) {
       return;
     }
-    try {
-      ByteBuffer m;
-      try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-        m = map(ch);
+    ByteBuffer direct = null;
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      long length = ch.size();
+      if (length < DbLayout.HEADER_SIZE) {
+        throw new DbFileException(name, 0, "file of " + length + " bytes is shorter than the "
+            + DbLayout.HEADER_SIZE + "-byte header (truncated)");
       }
-      if ((int) INTS.getAcquire(m, DbLayout.USED_OFFSET) == 0) {
+      // read, not copied from the mapping: pages a mapping touched make unmapping it (when a
+      // collector is collected) cost more than the read
+      direct = BufferPool.takeDirect(DbLayout.HEADER_SIZE);
+      readFully(ch, direct, 0, DbLayout.HEADER_SIZE);
+      if (direct.getInt(DbLayout.USED_OFFSET) == 0) {
         return; // sized, header not yet written
       }
-      int used = DbFileParser.checkHeader(name, m, m.capacity());
+      int used = DbFileParser.checkHeader(name, direct, length);
+      if (direct.capacity() < used) {
+        BufferPool.give(direct);
+        direct = null;
+        direct = BufferPool.takeDirect(used);
+      }
+      readFully(ch, direct, DbLayout.HEADER_SIZE, used);
       byte[] heap = scratch != null ? scratch.bytes(used) : BufferPool.take(used);
-      m.get(0, heap, 0, used); // a bulk copy: a truncated file is an InternalError, not a crash
+      direct.get(0, heap, 0, used);
       INTS_HEAP.set(heap, DbLayout.USED_OFFSET, used); // entries up to this used are complete
-      map = m;
+      map = map(ch); // untouched until the next scrape
       pfRaw = heap;
       pfRawShared = scratch != null;
       if (scratch == null) {
@@ -367,9 +379,20 @@ public final class ScanFile {
       pfUsed = used;
     } catch (IOException e) {
       pfError = e;
-    } catch (InternalError e) { // SIGBUS: the file was truncated while being copied
-      pfError = new DbFileException(name, -1, "the file shrank while being read: "
-          + e.getMessage());
+    } finally {
+      if (direct != null) {
+        BufferPool.give(direct);
+      }
+    }
+  }
+
+  /** Reads bytes {@code [from, to)} of the file into the same positions of {@code b}. */
+  private void readFully(FileChannel ch, ByteBuffer b, int from, int to) throws IOException {
+    b.limit(to).position(from);
+    while (b.hasRemaining()) {
+      if (ch.read(b, b.position()) < 0) {
+        throw new DbFileException(name, b.position(), "file ended while being read");
+      }
     }
   }
 

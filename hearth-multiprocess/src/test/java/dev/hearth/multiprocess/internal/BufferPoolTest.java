@@ -31,4 +31,17 @@ class BufferPoolTest {
     byte[] huge = BufferPool.take(BufferPool.MAX_POOLED + 1);
     assertThat(huge).isNotSameAs(tooBig);
   }
+
+  @Test
+  void directBuffersAreLittleEndianClearedAndReused() {
+    java.nio.ByteBuffer b = BufferPool.takeDirect(100_000);
+    assertThat(b.isDirect()).isTrue();
+    assertThat(b.order()).isEqualTo(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.position(10).limit(20);
+    BufferPool.give(b);
+    java.nio.ByteBuffer again = BufferPool.takeDirect(50_000);
+    assertThat(again.position()).isZero();
+    assertThat(again.limit()).isEqualTo(again.capacity()).isGreaterThanOrEqualTo(50_000);
+    BufferPool.give(again);
+  }
 }
