@@ -246,4 +246,33 @@ class IncrementalScrapeTest {
     assertThat(collector.cacheOf("counter_p02.db").hintedEntries()).isEqualTo(30); // hint: p01
     assertThat(collector.sharedKeys()).isEqualTo(30);
   }
+
+  @Test
+  void filesWithTheSameKeysThenAppendingDifferentOnesStayApart(@TempDir Path dir)
+      throws Exception {
+    // the second file's parse shares the first's (same keys): when both append different keys
+    // later, neither may see the other's
+    MultiProcessCollector collector = new MultiProcessCollector(dir);
+    CollectorRegistry r = new CollectorRegistry();
+    r.register(collector);
+    try (ForeignWriter a = new ForeignWriter(dir.resolve("counter_a.db"));
+        ForeignWriter b = new ForeignWriter(dir.resolve("counter_b.db"))) {
+      for (int i = 0; i < 10; i++) {
+        a.set(key("reqs", "s" + i), 1);
+        b.set(key("reqs", "s" + i), 2);
+      }
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s9"))).isEqualTo(3.0);
+      assertThat(collector.cacheOf("counter_b.db").hintedEntries()).isEqualTo(10);
+      for (int scrape = 0; scrape < 3; scrape++) {
+        a.set(key("reqs", "onlyA" + scrape), 10);
+        b.set(key("reqs", "onlyB" + scrape), 20);
+        for (int s = 0; s <= scrape; s++) {
+          assertThat(r.getSampleValue("reqs_total", Map.of("k", "onlyA" + s))).isEqualTo(10.0);
+          assertThat(r.getSampleValue("reqs_total", Map.of("k", "onlyB" + s))).isEqualTo(20.0);
+        }
+        assertThat(r.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(3.0);
+      }
+    }
+    assertThat(collector.readErrors()).isEmpty();
+  }
 }

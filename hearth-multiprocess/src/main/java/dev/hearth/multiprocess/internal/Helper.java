@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Helper implements Runnable {
   private final Runnable work;
   private final AtomicBoolean claimed = new AtomicBoolean();
-  private final CountDownLatch done = new CountDownLatch(1);
+  private final Gate done = new Gate();
+  /** How long {@link #join()} spins before it parks: the helper's last piece is usually short. */
+  private static final long JOIN_SPIN_NANOS = 100_000;
   private volatile Throwable failure;
 
   private Helper(Runnable work) {
@@ -39,14 +41,14 @@ public final class Helper implements Runnable {
     } catch (Throwable t) {
       failure = t;
     } finally {
-      done.countDown();
+      done.open();
     }
   }
 
   /** Waits for the work, doing it here when no pool thread has started it. */
   public void join() {
     run();
-    await(done);
+    done.await(JOIN_SPIN_NANOS);
     Throwable t = failure;
     if (t instanceof RuntimeException) {
       throw (RuntimeException) t;

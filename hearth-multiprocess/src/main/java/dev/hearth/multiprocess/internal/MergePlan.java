@@ -99,7 +99,7 @@ public final class MergePlan {
         KeyIndex.Key[] a = files.get(prev).keys();
         KeyIndex.Key[] b = files.get(f).keys();
         int n = Math.min(files.get(prev).count(), files.get(f).count());
-        int i = 0;
+        int i = a == b ? n : 0; // a file sharing the previous one's keys
         while (i < n && a[i] == b[i]) {
           i++;
         }
@@ -360,26 +360,59 @@ public final class MergePlan {
     }
   }
 
-  private static final class SampleKey {
-    final String name;
-    final SeriesShape.LabelSet labels;
-    private final int hash;
+  /**
+   * The series of a counter or gauge family by sample name and labels, in order of first
+   * appearance (open addressing over insertion indexes).
+   */
+  private static final class SeriesIndex {
+    String[] names = new String[8];
+    SeriesShape.LabelSet[] labels = new SeriesShape.LabelSet[8];
+    int[] slots = new int[8];
+    private int[] hashes = new int[8];
+    int size;
+    private int[] table = new int[16]; // insertion index + 1; 0 is empty
 
-    SampleKey(String name, SeriesShape.LabelSet labels) {
-      this.name = name;
-      this.labels = labels;
-      this.hash = name.hashCode() * 31 + labels.hashCode();
+    /** The slot of the series, added with {@code newSlot} when new. */
+    int slot(String name, SeriesShape.LabelSet ls, java.util.function.IntSupplier newSlot) {
+      int h = name.hashCode() * 31 + ls.hashCode();
+      h ^= h >>> 16;
+      int mask = table.length - 1;
+      int i = h & mask;
+      for (int e; (e = table[i]) != 0; i = (i + 1) & mask) {
+        int k = e - 1;
+        if (hashes[k] == h && (names[k] == name || names[k].equals(name))
+            && (labels[k] == ls || labels[k].equals(ls))) {
+          return slots[k];
+        }
+      }
+      if (size == names.length) {
+        names = Arrays.copyOf(names, size * 2);
+        labels = Arrays.copyOf(labels, size * 2);
+        slots = Arrays.copyOf(slots, size * 2);
+        hashes = Arrays.copyOf(hashes, size * 2);
+      }
+      int slot = newSlot.getAsInt();
+      names[size] = name;
+      labels[size] = ls;
+      slots[size] = slot;
+      hashes[size] = h;
+      table[i] = ++size;
+      if (2 * size > table.length) {
+        rehash();
+      }
+      return slot;
     }
 
-    @Override
-    public boolean equals(Object o) {
-      return o == this || o instanceof SampleKey && ((SampleKey) o).hash == hash
-          && ((SampleKey) o).name.equals(name) && ((SampleKey) o).labels.equals(labels);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
+    private void rehash() {
+      table = new int[table.length * 2];
+      int mask = table.length - 1;
+      for (int k = 0; k < size; k++) {
+        int i = hashes[k] & mask;
+        while (table[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        table[i] = k + 1;
+      }
     }
   }
 
@@ -402,7 +435,7 @@ public final class MergePlan {
     String mode = "all";
     byte op = SUM;
     boolean pidKeyed = true; // series keyed with the gauge file's pid label
-    final Map<SampleKey, Integer> series = new LinkedHashMap<>(); // counters, gauges
+    final SeriesIndex series = new SeriesIndex(); // counters, gauges
     final Map<SeriesShape.LabelSet, int[]> summaries = new LinkedHashMap<>(); // {count, sum}
     final Map<SeriesShape.LabelSet, HistogramSeries> histograms = new LinkedHashMap<>();
 
@@ -424,12 +457,10 @@ public final class MergePlan {
     int[] seriesSlots;
 
     void freeze() {
-      seriesLabels = new Labels[series.size()];
-      seriesSlots = new int[series.size()];
-      int i = 0;
-      for (Map.Entry<SampleKey, Integer> e : series.entrySet()) {
-        seriesLabels[i] = e.getKey().labels.labels();
-        seriesSlots[i++] = e.getValue();
+      seriesLabels = new Labels[series.size];
+      seriesSlots = Arrays.copyOf(series.slots, series.size);
+      for (int i = 0; i < seriesLabels.length; i++) {
+        seriesLabels[i] = series.labels[i].labels();
       }
     }
 
@@ -463,8 +494,7 @@ public final class MergePlan {
     int slot(MergePlan p, String sample, SeriesShape.LabelSet labels, double le) {
       switch (type) {
         case "gauge":
-          return series.computeIfAbsent(new SampleKey(sample, labels),
-              k -> p.newSlot(op, op == SUM ? 0.0 : Double.NaN));
+          return series.slot(sample, labels, () -> p.newSlot(op, op == SUM ? 0.0 : Double.NaN));
         case "histogram": {
           boolean bucket = !Double.isNaN(le);
           if (!bucket && !sample.equals(sum)) {
@@ -494,7 +524,7 @@ public final class MergePlan {
           if (!sample.equals(total)) {
             return -1;
           }
-          return series.computeIfAbsent(new SampleKey(sample, labels), k -> p.newSlot(SUM, -0.0));
+          return series.slot(sample, labels, () -> p.newSlot(SUM, -0.0));
       }
     }
 
@@ -561,17 +591,17 @@ public final class MergePlan {
     }
 
     private MetricSnapshot<?> gauge(double[] v, int[] seq) {
-      List<GaugeSnapshot.DataPoint> points = new ArrayList<>(series.size());
+      List<GaugeSnapshot.DataPoint> points = new ArrayList<>(seriesSlots.length);
       if (op == RECENT) { // in the order values were first taken, as Python's dict
-        List<Map.Entry<SampleKey, Integer>> present = new ArrayList<>();
-        for (Map.Entry<SampleKey, Integer> e : series.entrySet()) {
-          if (seq[e.getValue()] > 0) {
-            present.add(e);
+        List<Integer> present = new ArrayList<>();
+        for (int i = 0; i < seriesSlots.length; i++) {
+          if (seq[seriesSlots[i]] > 0) {
+            present.add(i);
           }
         }
-        present.sort((a, b) -> Integer.compare(seq[a.getValue()], seq[b.getValue()]));
-        for (Map.Entry<SampleKey, Integer> e : present) {
-          points.add(point(e.getKey().labels.labels(), v[e.getValue()]));
+        present.sort((a, b) -> Integer.compare(seq[seriesSlots[a]], seq[seriesSlots[b]]));
+        for (int i : present) {
+          points.add(point(seriesLabels[i], v[seriesSlots[i]]));
         }
       } else {
         for (int i = 0; i < seriesLabels.length; i++) {

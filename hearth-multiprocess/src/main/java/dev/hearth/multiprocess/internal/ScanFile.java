@@ -42,6 +42,7 @@ public final class ScanFile {
   private int count;
   private int[] valueOffsets = new int[16];
   private KeyIndex.Key[] keys = new KeyIndex.Key[16];
+  private boolean sharedArrays; // keys and valueOffsets are a hint's: copy before appending
   private int fullParses;
   private int hinted;
   private volatile Layout layout; // this scrape's full parse, as a hint for other files
@@ -273,6 +274,16 @@ public final class ScanFile {
     int from = parsedUsed;
     int n = m.hinted;
     DbFileParser.Offsets o = m.rest;
+    if (count == 0 && o.count == 0 && n > 0 && n == hint.count) {
+      // every entry is the hint's (another process of the same program): share its arrays,
+      // which it only appends to; this file copies them before it appends
+      keys = hint.keys;
+      valueOffsets = hint.valueOffsets;
+      sharedArrays = true;
+      hinted += n;
+      took(m, n, used, heap, base);
+      return;
+    }
     KeyIndex.Key[] newKeys = new KeyIndex.Key[n + o.count];
     int[] newOffsets = new int[n + o.count];
     if (n > 0) {
@@ -295,13 +306,21 @@ public final class ScanFile {
     }
     hinted += m.hinted;
     int total = count + n;
-    if (total > valueOffsets.length) {
+    if (sharedArrays || total > valueOffsets.length) {
       int cap = Math.max(total, valueOffsets.length * 2);
       valueOffsets = Arrays.copyOf(valueOffsets, cap);
       keys = Arrays.copyOf(keys, cap);
+      sharedArrays = false;
     }
     System.arraycopy(newKeys, 0, keys, count, n);
     System.arraycopy(newOffsets, 0, valueOffsets, count, n);
+    took(m, count + n, used, heap, base);
+  }
+
+  /** Takes the entries of a {@link #finish}: {@code total} now, parsed up to {@code used}. */
+  private void took(Match m, int total, int used, byte[] heap, int base) {
+    int n = total - count;
+    int from = parsedUsed;
     version = m.version;
     count = total;
     parsedUsed = used;
