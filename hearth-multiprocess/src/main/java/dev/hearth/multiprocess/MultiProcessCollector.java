@@ -89,6 +89,7 @@ public final class MultiProcessCollector implements Collector {
   private final Map<String, ScanFile> files = new HashMap<>();
   private final KeyIndex keys = new KeyIndex();
   private MergePlan plan;
+  private MergePlan prePlan; // a first scrape's plan of its first file, made while others are read
   private int planGeneration;
   private final Map<String, Long> readErrors = new TreeMap<>();
   private final Map<String, long[]> warnings = new HashMap<>(); // file -> {last millis, suppressed}
@@ -246,8 +247,16 @@ public final class MultiProcessCollector implements Collector {
       keys.retain(held::containsKey);
     }
     if (plan == null || !plan.matches(included)) {
-      plan = MergePlan.build(included, names, ++planGeneration);
+      MergePlan p = prePlan;
+      if (p == null || !p.startsWith(included)) {
+        p = MergePlan.start(++planGeneration, included.size());
+      }
+      for (int f = p.fileCount(); f < included.size(); f++) {
+        p.add(included.get(f), names.get(f));
+      }
+      plan = p.finish();
     }
+    prePlan = null;
     List<MetricSnapshot<?>> out;
     try {
       out = plan.collect();
@@ -345,6 +354,13 @@ public final class MultiProcessCollector implements Collector {
     }
     for (int i : firsts) {
       fresh.get(todo.get(i).name).completeEarly(keys, kinds.get(i).context);
+    }
+    // the directory's first file, when it is a counter file, is planned while the helper reads
+    ScanFile first = fresh.get(todo.get(0).name);
+    if (todo.get(0) == listed.get(0) && kinds.get(0).context == SeriesShape.Context.COUNTER
+        && first.count() > 0 && first.version() != null) {
+      prePlan = MergePlan.start(++planGeneration, listed.size());
+      prePlan.add(first, kinds.get(0));
     }
     readRest(rest, next, todo, kinds, fresh, hints);
     helper.join();

@@ -49,12 +49,12 @@ public final class MergePlan {
   /** From this many summed entries on, a scrape reads values on two threads. */
   static final int PARALLEL_ENTRIES = 1 << 16;
 
-  private final ScanFile[] files;
-  private final int[] counts;
-  private final int[][] slots;
-  private final boolean[] sumOnly;
-  private final boolean[] timestamped;
-  private final List<Family> families;
+  private ScanFile[] files;
+  private int[] counts;
+  private int[][] slots;
+  private boolean[] sumOnly;
+  private boolean[] timestamped;
+  private final List<Family> families = new ArrayList<>();
   // a large directory's summing files are read by two threads: these files go to the second
   private boolean[] offloaded;
   private double[] partial;
@@ -66,13 +66,30 @@ public final class MergePlan {
   private double[] timestamps;
   private int[] seq;
 
-  private MergePlan(int n) {
+  // while being built (see start): files added so far, and those that have their slots
+  private final int generation;
+  private int fileCount;
+  private int slotted;
+  private DbFileName[] names;
+  private int[] prefix;
+  private int[] previous;
+  private final int[] lastOfContext = new int[SeriesShape.Context.values().length];
+  private Map<String, Family> byName = new LinkedHashMap<>();
+  private Family last; // keys of one family usually follow each other
+  private boolean built;
+
+  private MergePlan(int generation, int capacity) {
+    this.generation = generation;
+    int n = Math.max(capacity, 4);
     files = new ScanFile[n];
     counts = new int[n];
     slots = new int[n][];
     sumOnly = new boolean[n];
     timestamped = new boolean[n];
-    families = new ArrayList<>();
+    names = new DbFileName[n];
+    prefix = new int[n];
+    previous = new int[n];
+    Arrays.fill(lastOfContext, -1);
   }
 
   /**
@@ -81,132 +98,193 @@ public final class MergePlan {
    * from every earlier plan's built over the same keys.
    */
   public static MergePlan build(List<ScanFile> files, List<DbFileName> names, int generation) {
-    MergePlan p = new MergePlan(files.size());
-    Map<String, Family> byName = new LinkedHashMap<>();
+    MergePlan p = start(generation, files.size());
+    for (int f = 0; f < files.size(); f++) {
+      p.add(files.get(f), names.get(f));
+    }
+    return p.finish();
+  }
+
+  /**
+   * A plan to which files are {@link #add}ed in merge order, then {@link #finish}ed: counter
+   * files (which come first in name order, and whose merge no later file changes) are planned
+   * as they are added, so a scrape can plan its first file while other files are still read.
+   */
+  public static MergePlan start(int generation, int expectedFiles) {
+    return new MergePlan(generation, expectedFiles);
+  }
+
+  /** Adds the next file in merge order (its keys' shapes computed); not after {@link #finish}. */
+  public void add(ScanFile file, DbFileName fn) {
+    if (built) {
+      throw new IllegalStateException("plan already finished");
+    }
+    int f = fileCount++;
+    if (f == files.length) {
+      int n = 2 * f;
+      files = Arrays.copyOf(files, n);
+      counts = Arrays.copyOf(counts, n);
+      slots = Arrays.copyOf(slots, n);
+      sumOnly = Arrays.copyOf(sumOnly, n);
+      timestamped = Arrays.copyOf(timestamped, n);
+      names = Arrays.copyOf(names, n);
+      prefix = Arrays.copyOf(prefix, n);
+      previous = Arrays.copyOf(previous, n);
+    }
+    files[f] = file;
+    names[f] = fn;
+    counts[f] = file.count();
+    timestamped[f] = file.version() == FormatVersion.V2;
     // processes of one program write the same keys in the same order: where a file starts with
     // the keys of the previous file of its type, that prefix merges the same way (not for gauge
     // files, whose pid label and mode make each file different)
-    int[] prefix = new int[files.size()];
-    int[] previous = new int[files.size()];
-    int[] lastOfContext = new int[SeriesShape.Context.values().length];
-    Arrays.fill(lastOfContext, -1);
-    for (int f = 0; f < files.size(); f++) {
-      DbFileName fn = names.get(f);
-      int ctx = fn.context.ordinal();
-      int prev = lastOfContext[ctx];
-      previous[f] = prev;
-      if (prev >= 0 && fn.context != SeriesShape.Context.GAUGE) {
-        KeyIndex.Key[] a = files.get(prev).keys();
-        KeyIndex.Key[] b = files.get(f).keys();
-        int n = Math.min(files.get(prev).count(), files.get(f).count());
-        int i = a == b ? n : 0; // a file sharing the previous one's keys
-        while (i < n && a[i] == b[i]) {
-          i++;
-        }
-        prefix[f] = i;
+    int ctx = fn.context.ordinal();
+    int prev = lastOfContext[ctx];
+    previous[f] = prev;
+    if (prev >= 0 && fn.context != SeriesShape.Context.GAUGE) {
+      KeyIndex.Key[] a = files[prev].keys();
+      KeyIndex.Key[] b = file.keys();
+      int n = Math.min(counts[prev], counts[f]);
+      int i = a == b ? n : 0; // a file sharing the previous one's keys
+      while (i < n && a[i] == b[i]) {
+        i++;
       }
-      lastOfContext[ctx] = f;
+      prefix[f] = i;
     }
-    Family last = null; // keys of one family usually follow each other
-    for (int f = 0; f < files.size(); f++) { // families, their order, HELP and gauge modes
-      ScanFile file = files.get(f);
-      DbFileName fn = names.get(f);
-      int ctx = fn.context.ordinal();
-      p.files[f] = file;
-      p.counts[f] = file.count();
-      KeyIndex.Key[] keys = file.keys();
-      for (int i = prefix[f]; i < file.count(); i++) {
-        SeriesShape s = keys[i].shapes[ctx];
-        Family fam;
-        if (s.plan == generation) {
-          fam = (Family) s.family;
-        } else {
-          fam = last != null && last.name == s.metricName ? last : byName.get(s.metricName);
-          if (fam == null) {
-            fam = new Family(s.metricName, s.help, fn.type);
-            byName.put(s.metricName, fam);
-          }
-          s.plan = generation;
-          s.family = fam;
-          s.slot = UNSET;
+    lastOfContext[ctx] = f;
+    KeyIndex.Key[] keys = file.keys();
+    for (int i = prefix[f]; i < counts[f]; i++) { // families, their order, HELP and gauge modes
+      SeriesShape s = keys[i].shapes[ctx];
+      Family fam;
+      if (s.plan == generation) {
+        fam = (Family) s.family;
+      } else {
+        fam = last != null && last.name == s.metricName ? last : byName.get(s.metricName);
+        if (fam == null) {
+          fam = new Family(s.metricName, s.help, fn.type);
+          byName.put(s.metricName, fam);
         }
-        if (fn.mode != null) {
-          fam.mode = fn.mode;
-        }
-        last = fam;
+        s.plan = generation;
+        s.family = fam;
+        s.slot = UNSET;
+      }
+      if (fn.mode != null) {
+        fam.mode = fn.mode;
+      }
+      last = fam;
+    }
+    if (slotted == f && fn.context == SeriesShape.Context.COUNTER) {
+      // only counter-type families, no pid and no mode: later files do not change this merge
+      assignSlots(f);
+      slotted++;
+    }
+  }
+
+  /** True when the files added so far are the first of {@code current}, with the same counts. */
+  public boolean startsWith(List<ScanFile> current) {
+    if (built || current.size() < fileCount) {
+      return false;
+    }
+    for (int f = 0; f < fileCount; f++) {
+      if (current.get(f) != files[f] || files[f].count() != counts[f]) {
+        return false;
       }
     }
-    p.families.addAll(byName.values());
-    for (Family fam : p.families) {
+    return true;
+  }
+
+  /** The number of files added. */
+  public int fileCount() {
+    return fileCount;
+  }
+
+  /** Completes the plan after the last {@link #add}. */
+  public MergePlan finish() {
+    built = true;
+    int n = fileCount;
+    files = Arrays.copyOf(files, n);
+    counts = Arrays.copyOf(counts, n);
+    families.addAll(byName.values());
+    byName = null;
+    for (Family fam : families) {
       fam.prepare();
     }
-    for (int f = 0; f < files.size(); f++) { // slots
-      ScanFile file = files.get(f);
-      DbFileName fn = names.get(f);
-      int ctx = fn.context.ordinal();
-      int n = file.count();
-      int from = prefix[f];
-      p.timestamped[f] = file.version() == FormatVersion.V2;
-      if (from > 0 && from == n && p.counts[previous[f]] == n) { // the previous file's entries
-        p.slots[f] = p.slots[previous[f]];
-        p.sumOnly[f] = p.sumOnly[previous[f]];
-        continue;
-      }
-      int[] s = new int[n];
-      boolean onlySums = true;
-      if (from > 0) {
-        System.arraycopy(p.slots[previous[f]], 0, s, 0, from);
-        onlySums = p.sumOnly[previous[f]];
-      }
-      for (int i = from; i < n; i++) {
-        SeriesShape shape = file.key(i).shapes[ctx];
-        Family fam = (Family) shape.family;
-        boolean perFile = fn.pid != null && fam.pidKeyed;
-        int slot = perFile ? UNSET : shape.slot;
-        if (slot == UNSET) {
-          SeriesShape.LabelSet labels = shape.labels;
-          if (perFile) {
-            labels = labels.with("pid", fn.pid);
-          } else if (fam.type.equals("gauge") && !fam.pidKeyed) {
-            labels = labels.without("pid");
-          }
-          slot = fam.slot(p, shape.sampleName, labels, shape.le);
-          if (!perFile) {
-            shape.slot = slot;
-          }
-        }
-        s[i] = slot;
-        if (slot >= 0 && p.ops[slot] != SUM) {
-          onlySums = false;
-        }
-      }
-      p.slots[f] = s;
-      p.sumOnly[f] = onlySums;
+    for (int f = slotted; f < n; f++) {
+      assignSlots(f);
     }
-    for (Family fam : p.families) {
+    for (Family fam : families) {
       fam.freeze();
     }
     long sumEntries = 0;
-    for (int f = 0; f < files.size(); f++) {
-      if (p.sumOnly[f]) {
-        sumEntries += p.counts[f];
+    for (int f = 0; f < n; f++) {
+      if (sumOnly[f]) {
+        sumEntries += counts[f];
       }
     }
     if (sumEntries >= PARALLEL_ENTRIES && Runtime.getRuntime().availableProcessors() > 1) {
       long half = 0;
-      p.offloaded = new boolean[files.size()];
-      for (int f = files.size() - 1; f >= 0 && half < sumEntries / 2; f--) {
-        if (p.sumOnly[f]) {
-          p.offloaded[f] = true;
-          half += p.counts[f];
+      offloaded = new boolean[n];
+      for (int f = n - 1; f >= 0 && half < sumEntries / 2; f--) {
+        if (sumOnly[f]) {
+          offloaded[f] = true;
+          half += counts[f];
         }
       }
-      p.partial = new double[p.slotCount];
+      partial = new double[slotCount];
     }
-    p.values = new double[p.slotCount];
-    p.seq = new int[p.slotCount];
-    p.timestamps = p.anyRecent ? new double[p.slotCount] : null;
-    return p;
+    values = new double[slotCount];
+    seq = new int[slotCount];
+    timestamps = anyRecent ? new double[slotCount] : null;
+    names = null;
+    prefix = null;
+    previous = null;
+    return this;
+  }
+
+  /** Gives each entry of file {@code f} its accumulator slot. */
+  private void assignSlots(int f) {
+    ScanFile file = files[f];
+    DbFileName fn = names[f];
+    int ctx = fn.context.ordinal();
+    int n = counts[f];
+    int from = prefix[f];
+    int prev = previous[f];
+    if (from > 0 && from == n && counts[prev] == n) { // the previous file's entries
+      slots[f] = slots[prev];
+      sumOnly[f] = sumOnly[prev];
+      return;
+    }
+    int[] s = new int[n];
+    boolean onlySums = true;
+    if (from > 0) {
+      System.arraycopy(slots[prev], 0, s, 0, from);
+      onlySums = sumOnly[prev];
+    }
+    KeyIndex.Key[] keys = file.keys();
+    for (int i = from; i < n; i++) {
+      SeriesShape shape = keys[i].shapes[ctx];
+      Family fam = (Family) shape.family;
+      boolean perFile = fn.pid != null && fam.pidKeyed;
+      int slot = perFile ? UNSET : shape.slot;
+      if (slot == UNSET) {
+        SeriesShape.LabelSet labels = shape.labels;
+        if (perFile) {
+          labels = labels.with("pid", fn.pid);
+        } else if (fam.type.equals("gauge") && !fam.pidKeyed) {
+          labels = labels.without("pid");
+        }
+        slot = fam.slot(this, shape.sampleName, labels, shape.le);
+        if (!perFile) {
+          shape.slot = slot;
+        }
+      }
+      s[i] = slot;
+      if (slot >= 0 && ops[slot] != SUM) {
+        onlySums = false;
+      }
+    }
+    slots[f] = s;
+    sumOnly[f] = onlySums;
   }
 
   /** True when this plan was built for exactly these files with their current entry counts. */
@@ -524,7 +602,10 @@ public final class MergePlan {
           if (!sample.equals(total)) {
             return -1;
           }
-          return series.slot(sample, labels, () -> p.newSlot(SUM, -0.0));
+          return series.slot(sample, labels, () -> {
+            labels.labels(); // built now, while a first scrape still reads other files
+            return p.newSlot(SUM, -0.0);
+          });
       }
     }
 
