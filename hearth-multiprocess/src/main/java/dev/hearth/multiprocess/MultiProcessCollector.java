@@ -25,6 +25,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -66,7 +67,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * cannot be reused while this collector maps the old one; files this JVM writes are read through
  * the writer's mapping, never opened. A first scrape reads many new files on two threads (the
  * scraping thread and a common-pool worker, when one is free) and, from 64k entries on, the
- * values too; a mapping is released by garbage collection once its file is gone.
+ * values too; a mapping is released by garbage collection once its file is gone. A directory
+ * whose status change time was at least 2 s old when it was last listed, and has not changed
+ * since, is not listed again (no file came, went or was renamed; values and new entries are read
+ * from the files as always).
  *
  * <p>Each scrape first completes a compaction that a crashed process left half-committed, then
  * holds the directory's compaction lock shared while it lists and reads, so a concurrent
@@ -398,8 +402,38 @@ public final class MultiProcessCollector implements Collector {
     }
   }
 
+  /**
+   * A directory whose status change time is this much older than a listing cannot have changed
+   * since without changing that time (every create, delete and rename of a file in it sets it,
+   * and unlike the modification time it cannot be set back), whatever the file system's
+   * timestamp granularity.
+   */
+  long settledMillis = 2_000; // tests shorten it
+
+  // the last listing, reused while the directory provably did not change since
+  private List<Listed> lastListing;
+  private List<Object> listedDirKey; // ctime, dev, ino
+  private long listedAtMillis;
+  private int listings;
+
+  /**
+   * The directory's {@code *.db} files in name order. Repeated scrapes reuse the last listing
+   * while the directory (same device and inode) has the same status change time and that time
+   * was settled when it was listed, and no listed file was empty (a file growing from 0 bytes
+   * does not touch the directory); file sizes are then those of the listing, and growth is read
+   * from each file's header, as always. Without the {@code unix} attribute view every scrape
+   * lists.
+   */
   private List<Listed> listFiles() {
+    long now = System.currentTimeMillis();
+    List<Object> dirState = directoryState();
+    if (lastListing != null && dirState != null && dirState.equals(listedDirKey)
+        && ((FileTime) dirState.get(0)).toMillis() <= listedAtMillis - settledMillis) {
+      return lastListing;
+    }
+    listings++;
     List<Listed> out = new ArrayList<>();
+    boolean reusable = true;
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(directory)) {
       for (Path p : ds) {
         String n = p.getFileName().toString();
@@ -414,6 +448,7 @@ public final class MultiProcessCollector implements Collector {
         }
         if (a.isRegularFile()) {
           out.add(new Listed(n, a.size(), a.fileKey()));
+          reusable &= a.size() > 0 && a.fileKey() != null;
         }
       }
     } catch (NoSuchFileException e) {
@@ -422,7 +457,43 @@ public final class MultiProcessCollector implements Collector {
       throw new UncheckedIOException("Cannot list multiprocess directory " + directory, e);
     }
     out.sort((a, b) -> a.name.compareTo(b.name));
+    lastListing = reusable && dirState != null ? out : null;
+    listedDirKey = dirState;
+    listedAtMillis = now;
     return out;
+  }
+
+  private static final String DIRECTORY_STATE = "unix:ctime,dev,ino";
+
+  /** The directory's status change time, device and inode, or null when not available. */
+  private List<Object> directoryState() {
+    if (!unixView) {
+      return null;
+    }
+    Map<String, Object> a;
+    try {
+      a = Files.readAttributes(directory, DIRECTORY_STATE);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      unixView = false;
+      return null;
+    } catch (NoSuchFileException e) {
+      throw new IllegalStateException("Multiprocess directory " + directory + " does not exist", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read multiprocess directory " + directory, e);
+    }
+    Object ctime = a.get("ctime");
+    if (!(ctime instanceof FileTime) || a.get("dev") == null || a.get("ino") == null) {
+      unixView = false;
+      return null;
+    }
+    return List.of(ctime, a.get("dev"), a.get("ino"));
+  }
+
+  private boolean unixView = true;
+
+  /** How many times the directory was listed (for tests). */
+  synchronized int listings() {
+    return listings;
   }
 
   /** True when a live process (this JVM or another) holds the writer's lock on {@code path}. */

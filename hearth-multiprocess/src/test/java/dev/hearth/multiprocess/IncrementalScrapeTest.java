@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -272,6 +273,54 @@ class IncrementalScrapeTest {
         }
         assertThat(r.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(3.0);
       }
+    }
+    assertThat(collector.readErrors()).isEmpty();
+  }
+
+  @Test
+  void aSettledDirectoryIsNotListedAgainAndEveryChangeIsSeen(@TempDir Path dir) throws Exception {
+    MultiProcessCollector collector = new MultiProcessCollector(dir);
+    collector.settledMillis = 50; // instead of 2 s; the test waits for it
+    CollectorRegistry r = new CollectorRegistry();
+    r.register(collector);
+    try (ForeignWriter a = new ForeignWriter(dir.resolve("counter_a.db"))) {
+      a.set(key("reqs", "s0"), 1);
+      r.getSampleValue("reqs_total", Map.of("k", "s0")); // creates the scrapes' lock file
+      Thread.sleep(100);
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(1.0);
+      int listed = collector.listings(); // this scrape's listing saw a settled directory
+      a.set(key("reqs", "s0"), 5); // values and new entries: read from the file, not the listing
+      a.set(key("reqs", "s1"), 7);
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(5.0);
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s1"))).isEqualTo(7.0);
+      assertThat(collector.listings()).isEqualTo(listed); // the settled listing was reused
+
+      try (ForeignWriter b = new ForeignWriter(dir.resolve("counter_b.db"))) { // a new file
+        b.set(key("reqs", "s0"), 10);
+      }
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(15.0);
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(15.0);
+      assertThat(collector.listings()).isEqualTo(listed + 2); // changed just now: listed again
+      Thread.sleep(100);
+      r.getSampleValue("reqs_total", Map.of("k", "s0")); // settled now: listed once more
+      r.getSampleValue("reqs_total", Map.of("k", "s0"));
+      assertThat(collector.listings()).isEqualTo(listed + 3);
+
+      Files.delete(dir.resolve("counter_b.db"));
+      Files.setLastModifiedTime(dir, FileTime.fromMillis(0)); // no use: the change time is now
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(5.0);
+      assertThat(collector.listings()).isEqualTo(listed + 4);
+
+      Thread.sleep(100);
+      Files.createFile(dir.resolve("counter_c.db")); // empty: it may grow without a trace
+      Thread.sleep(100);
+      r.getSampleValue("reqs_total", Map.of("k", "s0"));
+      r.getSampleValue("reqs_total", Map.of("k", "s0"));
+      assertThat(collector.listings()).isEqualTo(listed + 6);
+      try (ForeignWriter c = new ForeignWriter(dir.resolve("counter_c.db"))) {
+        c.set(key("reqs", "s0"), 100);
+      }
+      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(105.0);
     }
     assertThat(collector.readErrors()).isEmpty();
   }
