@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hearth.CollectorRegistry;
 import dev.hearth.multiprocess.internal.DbKey;
 import dev.hearth.multiprocess.internal.DbLayout;
+import dev.hearth.multiprocess.internal.ScanFile;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -323,5 +324,34 @@ class IncrementalScrapeTest {
       assertThat(r.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(105.0);
     }
     assertThat(collector.readErrors()).isEmpty();
+  }
+
+  @Test
+  void filesLargerThanOneReadAreReadWhole(@TempDir Path dir) throws Exception {
+    // 3000 entries of about 56 bytes: several read chunks per file, alone and with 8 more files
+    Path one = Files.createDirectory(dir.resolve("one"));
+    Path many = Files.createDirectory(dir.resolve("many"));
+    for (int p = 0; p < 9; p++) {
+      try (ForeignWriter w = new ForeignWriter(many.resolve("counter_p" + p + ".db"));
+          ForeignWriter single = p == 0 ? new ForeignWriter(one.resolve("counter_p0.db")) : null) {
+        for (int i = 0; i < 3000; i++) {
+          w.set(key("reqs", "s" + i), i + p);
+          if (single != null) {
+            single.set(key("reqs", "s" + i), i);
+          }
+        }
+      }
+    }
+    assertThat(Files.size(many.resolve("counter_p0.db"))).isGreaterThan(2L * ScanFile.READ_CHUNK);
+    CollectorRegistry r1 = new CollectorRegistry();
+    r1.register(new MultiProcessCollector(one));
+    CollectorRegistry r9 = new CollectorRegistry();
+    r9.register(new MultiProcessCollector(many));
+    for (int scrape = 0; scrape < 2; scrape++) {
+      assertThat(r1.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(0.0);
+      assertThat(r1.getSampleValue("reqs_total", Map.of("k", "s2999"))).isEqualTo(2999.0);
+      assertThat(r9.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(36.0);
+      assertThat(r9.getSampleValue("reqs_total", Map.of("k", "s2999"))).isEqualTo(9 * 2999 + 36.0);
+    }
   }
 }

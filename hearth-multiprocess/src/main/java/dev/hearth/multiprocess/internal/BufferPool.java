@@ -49,16 +49,10 @@ final class BufferPool {
     DIRECT.give(b);
   }
 
-  /** Sizes that serve the next, slightly larger file too: a power of two, or whole MiB. */
+  /** Sizes that serve the next, slightly larger file too: an eighth more, in 64 KiB steps. */
   static int roundUp(int size) {
-    if (size <= 1 << 16) {
-      return 1 << 16;
-    }
-    if (size <= 1 << 20) {
-      return Integer.highestOneBit(size - 1) << 1;
-    }
-    long mib = ((long) size + (1 << 20) - 1) >>> 20;
-    return (int) Math.min(Integer.MAX_VALUE - 8, mib << 20);
+    long r = ((long) size + (size >> 3) + 0xFFFF) & ~0xFFFFL;
+    return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(r, 1 << 16));
   }
 
   /** A few softly held buffers of one kind. */

@@ -373,21 +373,21 @@ public final class ScanFile {
             + DbLayout.HEADER_SIZE + "-byte header (truncated)");
       }
       // read, not copied from the mapping: pages a mapping touched make unmapping it (when a
-      // collector is collected) cost more than the read
-      direct = BufferPool.takeDirect(DbLayout.HEADER_SIZE);
-      readFully(ch, direct, 0, DbLayout.HEADER_SIZE);
+      // collector is collected) cost more than the read; in chunks through a small direct
+      // buffer, as the JDK would for a heap array, but without its full-size temporary buffer
+      direct = BufferPool.takeDirect(READ_CHUNK);
+      readAt(ch, direct, DbLayout.HEADER_SIZE, 0);
       if (direct.getInt(DbLayout.USED_OFFSET) == 0) {
         return; // sized, header not yet written
       }
       int used = DbFileParser.checkHeader(name, direct, length);
-      if (direct.capacity() < used) {
-        BufferPool.give(direct);
-        direct = null;
-        direct = BufferPool.takeDirect(used);
-      }
-      readFully(ch, direct, DbLayout.HEADER_SIZE, used);
       byte[] heap = scratch != null ? scratch.bytes(used) : BufferPool.take(used);
-      direct.get(0, heap, 0, used);
+      for (int at = 0; at < used; ) {
+        int n = Math.min(direct.capacity(), used - at);
+        readAt(ch, direct, n, at);
+        direct.get(0, heap, at, n);
+        at += n;
+      }
       INTS_HEAP.set(heap, DbLayout.USED_OFFSET, used); // entries up to this used are complete
       map = map(ch); // untouched until the next scrape
       pfRaw = heap;
@@ -405,12 +405,15 @@ public final class ScanFile {
     }
   }
 
-  /** Reads bytes {@code [from, to)} of the file into the same positions of {@code b}. */
-  private void readFully(FileChannel ch, ByteBuffer b, int from, int to) throws IOException {
-    b.limit(to).position(from);
+  /** Direct read buffer size: reads of larger files take several system calls. */
+  public static final int READ_CHUNK = 1 << 16;
+
+  /** Reads {@code n} bytes of the file from {@code position} into {@code b[0, n)}. */
+  private void readAt(FileChannel ch, ByteBuffer b, int n, long position) throws IOException {
+    b.clear().limit(n);
     while (b.hasRemaining()) {
-      if (ch.read(b, b.position()) < 0) {
-        throw new DbFileException(name, b.position(), "file ended while being read");
+      if (ch.read(b, position + b.position()) < 0) {
+        throw new DbFileException(name, position + b.position(), "file ended while being read");
       }
     }
   }

@@ -8,11 +8,10 @@ class BufferPoolTest {
   @Test
   void roundsSizesUpSoThatSimilarFilesShareABuffer() {
     assertThat(BufferPool.roundUp(1)).isEqualTo(1 << 16);
-    assertThat(BufferPool.roundUp(1 << 16)).isEqualTo(1 << 16);
-    assertThat(BufferPool.roundUp((1 << 16) + 1)).isEqualTo(1 << 17);
-    assertThat(BufferPool.roundUp(266_000)).isEqualTo(1 << 19);
-    assertThat(BufferPool.roundUp(1 << 20)).isEqualTo(1 << 20);
-    assertThat(BufferPool.roundUp((1 << 20) + 1)).isEqualTo(2 << 20);
+    assertThat(BufferPool.roundUp(1 << 15)).isEqualTo(1 << 16);
+    assertThat(BufferPool.roundUp(60_000)).isEqualTo(2 << 16); // 67,500 with an eighth more
+    assertThat(BufferPool.roundUp(266_000)).isEqualTo(5 << 16); // 299,250
+    assertThat(BufferPool.roundUp(1 << 20)).isEqualTo(18 << 16);
     assertThat(BufferPool.roundUp(Integer.MAX_VALUE - 100)).isEqualTo(Integer.MAX_VALUE - 8);
   }
 
