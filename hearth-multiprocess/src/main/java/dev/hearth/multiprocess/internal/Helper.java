@@ -99,6 +99,7 @@ public final class Helper implements Runnable {
         for (int i = 0; i < 64 && !open; i++) {
           Thread.onSpinWait();
         }
+        Thread.yield(); // the thread being waited for may share this CPU
         if (!open && System.nanoTime() - deadline > 0) {
           Helper.await(latch);
           return;
