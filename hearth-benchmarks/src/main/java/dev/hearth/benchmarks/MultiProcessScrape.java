@@ -26,9 +26,9 @@ import java.util.stream.Stream;
  *
  * <ul>
  *   <li>Hearth cold: a new collector and registry, collect and text 0.0.4 exposition to a
- *       counting stream; median of fresh collectors, after at least 5 s of the same (JIT warm-up).
+ *       counting stream; median of fresh collectors, after at least 12 s of the same (JIT warm-up).
  *   <li>Hearth repeated: the same collector scraped again (files mapped, keys parsed, merge
- *       planned); median, after at least 5 s of the same.
+ *       planned); median, after at least 12 s of the same.
  *   <li>Python: {@code MultiProcessCollector(CollectorRegistry())} + {@code generate_latest} in
  *       one interpreter per directory, median of a few runs (Python caches nothing: cold =
  *       repeated).
@@ -41,7 +41,7 @@ import java.util.stream.Stream;
 public final class MultiProcessScrape {
   static final int FAMILIES = 10;
   /** Each case runs at least this long before it is measured, as JMH warms up. */
-  static final long WARM_UP_NANOS = 5_000_000_000L;
+  static final long WARM_UP_NANOS = 12_000_000_000L;
   /** Measured windows of cold scrapes, and the unmeasured cold scrapes between them. */
   static final int ROUNDS = 5;
   static final long GAP_NANOS = 500_000_000L;
