@@ -93,20 +93,9 @@ public final class MergePlan {
   }
 
   /**
-   * The plan for {@code files} (in merge order) with their parsed names; every key of every
-   * file must have its shape for the file's context computed. {@code generation} must differ
-   * from every earlier plan's built over the same keys.
-   */
-  public static MergePlan build(List<ScanFile> files, List<DbFileName> names, int generation) {
-    MergePlan p = start(generation, files.size());
-    for (int f = 0; f < files.size(); f++) {
-      p.add(files.get(f), names.get(f));
-    }
-    return p.finish();
-  }
-
-  /**
-   * A plan to which files are {@link #add}ed in merge order, then {@link #finish}ed: counter
+   * A plan to which files are {@link #add}ed in merge order (each key of each file must have its
+   * shape for the file's context computed), then {@link #finish}ed; {@code generation} must
+   * differ from every earlier plan's built over the same keys. Counter
    * files (which come first in name order, and whose merge no later file changes) are planned
    * as they are added, so a scrape can plan its first file while other files are still read.
    */

@@ -345,20 +345,10 @@ public final class ScanFile {
   private boolean pfDone;
 
   /**
-   * The I/O and byte work of a first read, for a file this JVM does not write, safe to run on
-   * another thread (it touches only this object, and the hint's parse read-only): reads the file,
-   * maps it (untouched), compares it with {@code hint} and walks the rest.
-   * {@link #complete} finishes on the scraping thread.
-   */
-  public void prefetch(Path path, long size, ScanFile hint, Scratch scratch, boolean extract) {
-    read(path, size, scratch);
-    match(hint, extract);
-  }
-
-  /**
-   * The I/O of a {@link #prefetch}: reads the file's used bytes (into {@code scratch}, or into an
-   * array of its own when {@code scratch} is null) and maps the file, untouched. Safe on another
-   * thread; {@link #match} follows.
+   * The I/O of a first read (a prefetch: {@link #read}, {@link #match}, then {@link #complete}),
+   * for a file this JVM does not write: reads the file's used bytes (into {@code scratch}, or into
+   * a pooled array of its own when {@code scratch} is null) and maps the file, untouched. Safe on
+   * another thread (it touches only this object); {@link #match} follows.
    */
   public void read(Path path, long size, Scratch scratch) {
     pfDone = true;
@@ -419,7 +409,7 @@ public final class ScanFile {
   }
 
   /**
-   * The byte work of a {@link #prefetch} after {@link #read}: compares with {@code hint}, walks
+   * The byte work of a prefetch after {@link #read}: compares with {@code hint}, walks
    * the rest, and keeps only the values when every entry is the hint's and {@code extract}
    * (files whose values need no timestamps). Safe on another thread.
    */
@@ -488,19 +478,19 @@ public final class ScanFile {
   }
 
   /**
-   * True when a {@link #prefetch} took entries from a hint whose keys then failed to resolve:
+   * True when a prefetch took entries from a hint whose keys then failed to resolve:
    * the file must be read again, without it.
    */
   public boolean needsReread() {
     return pfDone && pfMatch != null && pfMatch.hint != null && !pfMatch.hint.resolved;
   }
 
-  /** True when {@link #prefetch} ran for this state and {@link #complete} has not. */
+  /** True when {@link #read} ran for this state and {@link #complete} has not. */
   public boolean prefetched() {
     return pfDone;
   }
 
-  /** Finishes a {@link #prefetch}: resolves keys, takes the entries (on the scraping thread). */
+  /** Finishes a prefetch: resolves keys, takes the entries (on the scraping thread). */
   public void complete(KeyIndex index, SeriesShape.Context context) throws IOException {
     pfDone = false;
     IOException error = pfError;
