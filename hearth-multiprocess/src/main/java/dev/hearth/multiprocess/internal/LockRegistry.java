@@ -286,7 +286,7 @@ public final class LockRegistry {
         closeQuietly(f); // no lock of this JVM is on it (the registry says so)
         return null;
       }
-      ProcessLock p = new ProcessLock(k, f, l);
+      ProcessLock p = new ProcessLock(new LockedFile(k, f, l));
       PROCESS.put(k, p);
       return p;
     }
@@ -313,30 +313,27 @@ public final class LockRegistry {
    * can be deleted while held so that a process reusing the id starts with a new file.
    */
   public static final class ProcessLock {
-    private final Path path;
-    private final RandomAccessFile file;
-    private final FileLock lock;
+    private final LockedFile held;
     private boolean released; // guarded by PROCESS
 
-    ProcessLock(Path path, RandomAccessFile file, FileLock lock) {
-      this.path = path;
-      this.file = file;
-      this.lock = lock;
+    ProcessLock(LockedFile held) {
+      this.held = held;
     }
 
     /** The lock file. */
     public Path path() {
-      return path;
+      return held.path();
     }
 
     /** True while the lock is held (false after release, or if its file was closed). */
     public boolean isValid() {
-      return lock.isValid();
+      return held.isValid();
     }
 
     /** Replaces the file's contents with {@code record} (UTF-8) and forces it to disk. */
     public void writeRecord(String record) throws IOException {
       byte[] b = record.getBytes(StandardCharsets.UTF_8);
+      RandomAccessFile file = held.file();
       file.setLength(0);
       file.seek(0);
       file.write(b);
@@ -345,6 +342,7 @@ public final class LockRegistry {
 
     /** The file's contents as UTF-8 (at most 4 KiB). */
     public String readRecord() throws IOException {
+      RandomAccessFile file = held.file();
       int n = (int) Math.min(4096, file.length());
       byte[] b = new byte[n];
       file.seek(0);
@@ -355,7 +353,7 @@ public final class LockRegistry {
     /** Deletes the lock file (if it still exists) and then releases the lock. */
     public void deleteAndRelease() throws IOException {
       try {
-        Files.deleteIfExists(path);
+        Files.deleteIfExists(held.path());
       } catch (NoSuchFileException e) {
         // already gone
       } finally {
@@ -370,19 +368,14 @@ public final class LockRegistry {
           return;
         }
         released = true;
-        PROCESS.remove(path, this);
-        try {
-          lock.release();
-        } catch (IOException e) {
-          // closing the file releases it
-        }
-        closeQuietly(file);
+        PROCESS.remove(held.path(), this);
+        held.release();
       }
     }
 
     @Override
     public String toString() {
-      return "ProcessLock[" + path + (released ? ", released" : "") + "]";
+      return "ProcessLock[" + held.path() + (released ? ", released" : "") + "]";
     }
   }
 
@@ -412,7 +405,7 @@ public final class LockRegistry {
     return new LockedFile(path, f, l);
   }
 
-  /** A file held with an exclusive lock by {@link #tryLockFile}. */
+  /** A file held with an exclusive lock (by {@link #tryLockFile}, or as a {@link ProcessLock}). */
   public static final class LockedFile {
     private final Path path;
     private final RandomAccessFile file;
