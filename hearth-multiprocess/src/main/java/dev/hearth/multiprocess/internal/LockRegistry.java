@@ -269,21 +269,8 @@ public final class LockRegistry {
         }
         throw e;
       }
-      FileLock l;
-      try {
-        l = f.getChannel().tryLock();
-      } catch (OverlappingFileLockException e) {
-        // this JVM holds it through a path not in the registry: closing f would drop that lock
-        synchronized (NEVER_CLOSE) {
-          NEVER_CLOSE.add(f);
-        }
-        return null;
-      } catch (IOException e) {
-        closeQuietly(f);
-        throw new LockingUnsupportedException(k, e);
-      }
+      FileLock l = tryExclusive(f, k);
       if (l == null) {
-        closeQuietly(f); // no lock of this JVM is on it (the registry says so)
         return null;
       }
       ProcessLock p = new ProcessLock(new LockedFile(k, f, l));
@@ -386,6 +373,18 @@ public final class LockRegistry {
    */
   public static LockedFile tryLockFile(Path path) throws IOException {
     RandomAccessFile f = new RandomAccessFile(path.toFile(), "rw");
+    FileLock l = tryExclusive(f, path);
+    return l == null ? null : new LockedFile(path, f, l);
+  }
+
+  /**
+   * An exclusive lock on {@code f} without waiting, or null when another holder has it; then
+   * {@code f} is closed, or kept open for good when this JVM is that holder (closing any
+   * descriptor of a file would drop this process's lock on it).
+   *
+   * @throws LockingUnsupportedException when the file system refuses ({@code f} is closed)
+   */
+  private static FileLock tryExclusive(RandomAccessFile f, Path path) throws IOException {
     FileLock l;
     try {
       l = f.getChannel().tryLock();
@@ -396,13 +395,12 @@ public final class LockRegistry {
       return null;
     } catch (IOException e) {
       closeQuietly(f);
-      throw e;
+      throw new LockingUnsupportedException(path, e);
     }
     if (l == null) {
       closeQuietly(f);
-      return null;
     }
-    return new LockedFile(path, f, l);
+    return l;
   }
 
   /** A file held with an exclusive lock (by {@link #tryLockFile}, or as a {@link ProcessLock}). */
