@@ -17,7 +17,7 @@ import java.util.function.ToIntFunction;
 final class BufferPool {
   private static final int SLOTS = 8;
   /** Larger buffers are not kept. */
-  static final int MAX_POOLED = 16 << 20;
+  static final int MAX_POOLED = 4 << 20; // at most 8 x 4 MiB per kind, softly held
   private static final Pool<byte[]> HEAP = new Pool<>(b -> b.length);
   private static final Pool<ByteBuffer> DIRECT = new Pool<>(ByteBuffer::capacity);
 
