@@ -13,7 +13,7 @@
 #   BENCH='regex' (which benchmarks; default the five classes of the regex below).
 # Multi-process mode (optional, not in the default run): MULTIPROC=1 also runs
 #   MultiProcessBenchmark (mmap storage vs in memory, about 4 minutes, into the same table) and
-#   MultiProcessScrape (directory scrape, Hearth vs Python prometheus_client, about 1 minute,
+#   MultiProcessScrape (directory scrape, Hearth vs Python prometheus_client, about 2 minutes,
 #   into target/multiproc-scrape.md; PYTHON=path, default /usr/bin/python3, must have
 #   prometheus_client installed).
 set -euo pipefail

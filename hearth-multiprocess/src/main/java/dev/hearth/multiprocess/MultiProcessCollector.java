@@ -184,13 +184,13 @@ public final class MultiProcessCollector implements Collector {
     ScanFile[] lastOfContext = new ScanFile[SeriesShape.Context.values().length];
     Map<String, ScanFile> fresh = prefetchNewFiles(listed);
     for (Listed l : listed) {
-      DbFileName fn = DbFileName.parse(l.name);
+      DbFileName fn = l.kind;
       if (fn == null) {
         error(l.name, "not a multiprocess file name (expected counter_<id>.db, gauge_<mode>_<id>.db,"
             + " histogram_<id>.db or summary_<id>.db)", null);
         continue;
       }
-      Path path = directory.resolve(l.name);
+      Path path = l.path;
       ScanFile sf = files.get(l.name);
       if (sf != null && (l.fileKey == null || !l.fileKey.equals(sf.fileKey()))) {
         files.remove(l.name); // replaced (or not identifiable): read it from scratch
@@ -303,85 +303,81 @@ public final class MultiProcessCollector implements Collector {
       return new HashMap<>();
     }
     List<Listed> todo = new ArrayList<>();
-    List<DbFileName> kinds = new ArrayList<>();
     for (Listed l : listed) {
-      DbFileName fn = DbFileName.parse(l.name);
-      if (fn == null || l.size == 0) {
+      if (l.kind == null || l.size == 0) {
         continue;
       }
       ScanFile known = files.get(l.name);
       if (known != null && l.fileKey != null && l.fileKey.equals(known.fileKey())) {
         continue;
       }
-      if (MmapDbFile.openInThisJvm(directory.resolve(l.name)) != null) {
+      if (MmapDbFile.openInThisJvm(l.path) != null) {
         continue;
       }
       todo.add(l);
-      kinds.add(fn);
     }
     if (todo.size() < PARALLEL_FILES) {
       return new HashMap<>();
     }
     Map<String, ScanFile> fresh = new HashMap<>();
     ScanFile[] hints = new ScanFile[SeriesShape.Context.values().length];
-    List<Integer> firsts = new ArrayList<>();
-    List<Integer> rest = new ArrayList<>();
+    List<Listed> firsts = new ArrayList<>();
+    List<Listed> rest = new ArrayList<>();
     boolean[] seen = new boolean[hints.length];
-    for (int i = 0; i < todo.size(); i++) {
-      Listed l = todo.get(i);
+    for (Listed l : todo) {
       fresh.put(l.name, new ScanFile(l.name, l.fileKey));
-      int ctx = kinds.get(i).context.ordinal();
+      int ctx = l.kind.context.ordinal();
       if (!seen[ctx]) { // the first of its type: the others' hint
         seen[ctx] = true;
-        firsts.add(i);
+        firsts.add(l);
       } else {
-        rest.add(i);
+        rest.add(l);
       }
     }
     AtomicInteger next = new AtomicInteger();
     Helper.Gate published = new Helper.Gate();
     Helper helper = Helper.start(() -> {
       published.await(PUBLISH_SPIN_NANOS);
-      readRest(rest, next, todo, kinds, fresh, hints);
+      readRest(rest, next, fresh, hints);
     });
     try {
-      for (int i : firsts) {
-        ScanFile sf = fresh.get(todo.get(i).name);
-        sf.read(directory.resolve(todo.get(i).name), todo.get(i).size, null);
+      for (Listed l : firsts) {
+        ScanFile sf = fresh.get(l.name);
+        sf.read(l.path, l.size, null);
         sf.match(null, false);
         if (sf.publishLayout()) {
-          hints[kinds.get(i).context.ordinal()] = sf;
+          hints[l.kind.context.ordinal()] = sf;
         }
       }
     } finally {
       published.open(); // hints[] is final from here on
     }
-    for (int i : firsts) {
-      fresh.get(todo.get(i).name).completeEarly(keys, kinds.get(i).context);
+    for (Listed l : firsts) {
+      fresh.get(l.name).completeEarly(keys, l.kind.context);
     }
     // the directory's first file, when it is a counter file, is planned while the helper reads
-    ScanFile first = fresh.get(todo.get(0).name);
-    if (todo.get(0) == listed.get(0) && kinds.get(0).context == SeriesShape.Context.COUNTER
+    Listed firstListed = todo.get(0);
+    ScanFile first = fresh.get(firstListed.name);
+    if (firstListed == listed.get(0) && firstListed.kind.context == SeriesShape.Context.COUNTER
         && first.count() > 0 && first.version() != null) {
       prePlan = MergePlan.start(++planGeneration, listed.size());
-      prePlan.add(first, kinds.get(0));
+      prePlan.add(first, firstListed.kind);
     }
-    readRest(rest, next, todo, kinds, fresh, hints);
+    readRest(rest, next, fresh, hints);
     helper.join();
     return fresh;
   }
 
   /** Reads, compares and walks the files of {@code rest} no thread has claimed yet. */
-  private void readRest(List<Integer> rest, AtomicInteger next, List<Listed> todo,
-      List<DbFileName> kinds, Map<String, ScanFile> fresh, ScanFile[] hints) {
+  private static void readRest(List<Listed> rest, AtomicInteger next, Map<String, ScanFile> fresh,
+      ScanFile[] hints) {
     ScanFile.Scratch scratch = new ScanFile.Scratch();
     try {
       for (int r; (r = next.getAndIncrement()) < rest.size(); ) {
-        int i = rest.get(r);
-        Listed l = todo.get(i);
-        SeriesShape.Context ctx = kinds.get(i).context;
+        Listed l = rest.get(r);
+        SeriesShape.Context ctx = l.kind.context;
         ScanFile sf = fresh.get(l.name);
-        sf.read(directory.resolve(l.name), l.size, scratch);
+        sf.read(l.path, l.size, scratch);
         sf.match(hints[ctx.ordinal()], ctx != SeriesShape.Context.GAUGE); // gauges need stamps
       }
     } finally {
@@ -389,14 +385,18 @@ public final class MultiProcessCollector implements Collector {
     }
   }
 
-  /** A listed file: name, size and identity. */
+  /** A listed file: name, path, parsed name (null when not a multiprocess name), size, identity. */
   private static final class Listed {
     final String name;
+    final Path path;
+    final DbFileName kind;
     final long size;
     final Object fileKey;
 
-    Listed(String name, long size, Object fileKey) {
+    Listed(Path path, String name, long size, Object fileKey) {
       this.name = name;
+      this.path = path;
+      this.kind = DbFileName.parse(name);
       this.size = size;
       this.fileKey = fileKey;
     }
@@ -447,7 +447,7 @@ public final class MultiProcessCollector implements Collector {
           continue; // deleted since listed
         }
         if (a.isRegularFile()) {
-          out.add(new Listed(n, a.size(), a.fileKey()));
+          out.add(new Listed(p, n, a.size(), a.fileKey()));
           reusable &= a.size() > 0 && a.fileKey() != null;
         }
       }

@@ -209,7 +209,7 @@ final class AsciiKeyParser {
   private byte[] internedBytes; // the bytes of the string intern() returned last
 
   private String intern(byte[] b, int from, int length) {
-    int h = hash(b, from, length);
+    int h = KeyIndex.hash(b, from, length);
     int mask = keys.length - 1;
     int slot = h & mask;
     while (true) {
@@ -258,27 +258,5 @@ final class AsciiKeyParser {
         hashes[slot] = oldHashes[i];
       }
     }
-  }
-
-  static int hash(byte[] b, int start, int length) {
-    long h = length * 0x9E3779B97F4A7C15L;
-    int i = 0;
-    for (; i + 8 <= length; i += 8) {
-      h = Long.rotateLeft((h ^ (long) LONGS.get(b, start + i)) * 0xC2B2AE3D27D4EB4FL, 29);
-    }
-    if (i < length) {
-      long tail = 0;
-      if (length >= 8) { // the last 8 bytes, overlapping what was hashed
-        tail = (long) LONGS.get(b, start + length - 8);
-      } else {
-        for (int j = length - 1; j >= i; j--) {
-          tail = (tail << 8) | (b[start + j] & 0xff);
-        }
-      }
-      h = Long.rotateLeft((h ^ tail) * 0x165667B19E3779F9L, 31);
-    }
-    h ^= h >>> 31;
-    h *= 0xD6E8FEB86659FD93L;
-    return (int) (h ^ (h >>> 32));
   }
 }

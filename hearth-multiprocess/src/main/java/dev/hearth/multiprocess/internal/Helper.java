@@ -61,22 +61,6 @@ public final class Helper implements Runnable {
     }
   }
 
-  /** Waits for {@code latch} to open, keeping (not throwing) an interrupt. */
-  public static void await(CountDownLatch latch) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        latch.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /**
    * A one-shot signal for a helper: the waiter spins for a short while before it parks, because
    * the signal usually comes within microseconds and waking a parked thread costs the signalling
@@ -101,9 +85,24 @@ public final class Helper implements Runnable {
         }
         Thread.yield(); // the thread being waited for may share this CPU
         if (!open && System.nanoTime() - deadline > 0) {
-          Helper.await(latch);
+          awaitUninterruptibly();
           return;
         }
+      }
+    }
+
+    private void awaitUninterruptibly() {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          latch.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) { // kept for the caller, not thrown
+        Thread.currentThread().interrupt();
       }
     }
   }

@@ -134,6 +134,7 @@ public final class KeyIndex {
     size++;
   }
 
+  /** A hash of {@code b[start, start + length)}, eight bytes at a time (keys and key strings). */
   static int hash(byte[] b, int start, int length) {
     long h1 = length * 0x9E3779B97F4A7C15L;
     long h2 = 0x632BE59BD9B4E019L;
@@ -142,14 +143,27 @@ public final class KeyIndex {
       h1 = Long.rotateLeft((h1 ^ (long) LONGS.get(b, start + i)) * 0xC2B2AE3D27D4EB4FL, 29);
       h2 = Long.rotateLeft((h2 ^ (long) LONGS.get(b, start + i + 8)) * 0x165667B19E3779F9L, 31);
     }
-    for (; i < length; i++) {
-      h1 = (h1 ^ b[start + i]) * 0x9E3779B97F4A7C15L;
+    if (i + 8 <= length) {
+      h1 = Long.rotateLeft((h1 ^ (long) LONGS.get(b, start + i)) * 0xC2B2AE3D27D4EB4FL, 29);
+      i += 8;
+    }
+    if (i < length) {
+      long tail = 0;
+      if (length >= 8) { // the last 8 bytes, overlapping what was hashed
+        tail = (long) LONGS.get(b, start + length - 8);
+      } else {
+        for (int j = length - 1; j >= i; j--) {
+          tail = (tail << 8) | (b[start + j] & 0xff);
+        }
+      }
+      h2 = Long.rotateLeft((h2 ^ tail) * 0x165667B19E3779F9L, 31);
     }
     long h = h1 ^ Long.rotateLeft(h2, 17);
     h ^= h >>> 31;
     h *= 0xD6E8FEB86659FD93L;
     return (int) (h ^ (h >>> 32));
   }
+
 
   @Override
   public String toString() {

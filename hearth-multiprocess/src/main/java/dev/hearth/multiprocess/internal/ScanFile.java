@@ -335,8 +335,7 @@ public final class ScanFile {
 
   // what a prefetch found, for complete() on the scraping thread
   private byte[] pfHeap;
-  private byte[] pfRaw; // read, not yet matched
-  private boolean pfRawShared; // pfRaw is a scratch buffer
+  private byte[] pfRaw; // read, not yet matched: this file's pooled buffer or a thread's scratch
   private double[] pfValues;
   private double[] coldValues; // values of this scrape, by entry, when the bytes were not kept
   private int pfUsed;
@@ -381,7 +380,6 @@ public final class ScanFile {
       INTS_HEAP.set(heap, DbLayout.USED_OFFSET, used); // entries up to this used are complete
       map = map(ch); // untouched until the next scrape
       pfRaw = heap;
-      pfRawShared = scratch != null;
       if (scratch == null) {
         pooled = heap;
       }
@@ -433,7 +431,7 @@ public final class ScanFile {
         }
         pfValues = v;
       } else {
-        pfHeap = pfRawShared ? Arrays.copyOf(heap, used) : heap;
+        pfHeap = heap == pooled ? heap : Arrays.copyOf(heap, used); // a scratch is reused
       }
     } catch (DbFileException e) {
       pfError = e;
