@@ -49,7 +49,8 @@ class GaugeTest {
     assertThat(g.get()).isEqualTo(d);
     String r = g.time(() -> "done");
     assertThat(r).isEqualTo("done");
-    assertThat(g.get()).isLessThan(0.019);
+    // the second call set its own duration (no bound on it: a GC pause may make it long)
+    assertThat(g.get()).isGreaterThanOrEqualTo(0).isNotEqualTo(d);
   }
 
   @Test
