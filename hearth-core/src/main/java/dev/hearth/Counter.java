@@ -1,5 +1,6 @@
 package dev.hearth;
 
+import dev.hearth.internal.Cell;
 import dev.hearth.model.CounterSnapshot;
 import dev.hearth.model.DataPoint;
 import dev.hearth.model.Exemplar;
@@ -26,8 +27,9 @@ import java.util.Map;
  *
  * <p>As in Python prometheus_client, the {@code _total} suffix may be given or not: the family is
  * named without it and the sample with it. Whole increments are counted exactly in a long that
- * stripes itself across cells once threads contend (as {@code LongAdder} does, without the extra
- * object); fractional ones go to a separate double.
+ * stripes itself across padded cells once threads contend, as {@code LongAdder} does: the table of
+ * cells starts at two, each cell is created when a thread first needs it, and the table doubles
+ * on contention up to the CPU count; fractional increments go to a separate double.
  *
  * <p>Thread-safe.
  */
@@ -93,26 +95,27 @@ public final class Counter extends Metric<Counter.Child> {
   /** One series of a counter. Thread-safe; lookup-free once obtained. */
   public final class Child {
     /*
-     * Implementation notes: whole increments CAS `base`; the first failed CAS (another thread
-     * got there) creates `cells`, after which each thread adds to its own cell with a single
-     * getAndAdd. Cells are 128 bytes apart, and apart from the array header, so neighbours never
-     * share a cache line; a thread's
-     * cell is chosen by its id, so two threads rarely share one, and when they do the total
-     * stays exact (getAndAdd), only slower. The series' total is base + every cell + the double.
+     * Implementation notes (Striped64's scheme, on whole increments): an uncontended series CASes
+     * `base`. The first failed CAS creates a table of two cells; each thread adds to the cell its
+     * id hashes to, and a cell is created only when a thread first needs it. A failed CAS on a
+     * cell (two threads on one cell) doubles the table, up to the CPU count; at that size threads
+     * that still share a cell use getAndAdd, exact but slower. Creating a cell and growing the
+     * table take the `cellsBusy` spin lock (rare, never on the hot path), so no cell is ever
+     * created in a table that is being replaced; cells are published with release stores and
+     * read with acquire loads. The series' total is base + every cell + the double.
      */
     private static final VarHandle BASE;
     private static final VarHandle CELLS;
+    private static final VarHandle CELLS_BUSY;
     private static final VarHandle DOUBLE_BITS;
-    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final int PAD = 16; // longs per cell: 128 bytes
-    private static final int STRIPES = Math.max(8,
-        Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1) << 1);
+    private static final VarHandle CELL_AT = MethodHandles.arrayElementVarHandle(Cell[].class);
 
     static {
       try {
         MethodHandles.Lookup l = MethodHandles.lookup();
         BASE = l.findVarHandle(Child.class, "base", long.class);
-        CELLS = l.findVarHandle(Child.class, "cells", long[].class);
+        CELLS = l.findVarHandle(Child.class, "cells", Cell[].class);
+        CELLS_BUSY = l.findVarHandle(Child.class, "cellsBusy", int.class);
         DOUBLE_BITS = l.findVarHandle(Child.class, "doubleBits", long.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
@@ -123,7 +126,9 @@ public final class Counter extends Metric<Counter.Child> {
     @SuppressWarnings("unused") // through BASE
     private volatile long base;
     @SuppressWarnings("unused") // through CELLS
-    private volatile long[] cells;
+    private volatile Cell[] cells;
+    @SuppressWarnings("unused") // through CELLS_BUSY
+    private volatile int cellsBusy;
     @SuppressWarnings("unused") // through DOUBLE_BITS
     private volatile long doubleBits;
     private final long createdMillis = System.currentTimeMillis();
@@ -147,31 +152,92 @@ public final class Counter extends Metric<Counter.Child> {
     }
 
     private void add(long x) {
-      long[] cs = cells;
+      Cell[] cs = cells;
       if (cs == null) {
         long b = base;
         if (BASE.compareAndSet(this, b, b + x)) {
           return;
         }
-        cs = contended();
+      } else {
+        Cell c = (Cell) CELL_AT.getAcquire(cs, Cell.indexFor(cs.length));
+        if (c != null && c.tryAdd(x)) {
+          return;
+        }
       }
-      LONGS.getAndAdd(cs, cellIndex(), x);
+      addContended(x);
     }
 
-    private long[] contended() {
-      long[] cs = cells;
-      if (cs == null) {
-        // one padding cell before (the array header, whose length every access reads, must not
-        // share a line with a written cell) and one after (the next object on the heap)
-        long[] fresh = new long[(STRIPES + 2) * PAD];
-        cs = CELLS.compareAndExchange(this, (long[]) null, fresh) == null ? fresh : cells;
+    /** The slow path of {@link #add}: creates cells, grows the table, or shares a cell. */
+    private void addContended(long x) {
+      boolean collided = false;
+      while (true) {
+        Cell[] cs = cells;
+        if (cs == null) {
+          if (lockCells()) {
+            try {
+              if (cells == null) {
+                Cell[] fresh = new Cell[2];
+                fresh[Cell.indexFor(2)] = new Cell(x);
+                cells = fresh; // volatile write publishes the array and its cell
+                return;
+              }
+            } finally {
+              cellsBusy = 0;
+            }
+          } else {
+            long b = base;
+            if (BASE.compareAndSet(this, b, b + x)) {
+              return;
+            }
+          }
+          continue;
+        }
+        int i = Cell.indexFor(cs.length);
+        Cell c = (Cell) CELL_AT.getAcquire(cs, i);
+        if (c == null) {
+          if (lockCells()) {
+            try {
+              if (cells == cs && CELL_AT.getAcquire(cs, i) == null) {
+                CELL_AT.setRelease(cs, i, new Cell(x));
+                return;
+              }
+            } finally {
+              cellsBusy = 0;
+            }
+            continue;
+          }
+          long b = base; // another thread is creating cells or growing the table: try the base
+          if (BASE.compareAndSet(this, b, b + x)) {
+            return;
+          }
+          continue;
+        }
+        if (c.tryAdd(x)) {
+          return;
+        }
+        if (cs.length >= Cell.MAX_CELLS || cells != cs) {
+          c.getAndAdd(x); // the table cannot grow (or just grew): share the cell, exactly
+          return;
+        }
+        if (!collided) {
+          collided = true; // retry once before growing: the other thread may have moved on
+          continue;
+        }
+        if (lockCells()) {
+          try {
+            if (cells == cs) {
+              cells = java.util.Arrays.copyOf(cs, cs.length * 2);
+            }
+          } finally {
+            cellsBusy = 0;
+          }
+        }
+        collided = false;
       }
-      return cs;
     }
 
-    private static int cellIndex() {
-      long id = Thread.currentThread().getId() * 0x9E3779B97F4A7C15L;
-      return (((int) (id >>> 40) & (STRIPES - 1)) + 1) * PAD;
+    private boolean lockCells() {
+      return cellsBusy == 0 && CELLS_BUSY.compareAndSet(this, 0, 1);
     }
 
     /**
@@ -213,10 +279,13 @@ public final class Counter extends Metric<Counter.Child> {
         return slot.get();
       }
       long sum = (long) BASE.getVolatile(this);
-      long[] cs = cells;
+      Cell[] cs = cells;
       if (cs != null) {
-        for (int i = PAD; i < cs.length - PAD; i += PAD) {
-          sum += (long) LONGS.getVolatile(cs, i);
+        for (int i = 0; i < cs.length; i++) {
+          Cell c = (Cell) CELL_AT.getAcquire(cs, i);
+          if (c != null) {
+            sum += c.get();
+          }
         }
       }
       return sum + Double.longBitsToDouble((long) DOUBLE_BITS.getVolatile(this));

@@ -183,4 +183,49 @@ class CounterTest {
     assertThat(total).isEqualTo((double) threads * perThread);
     assertThat(c.labels("even").get()).isEqualTo(threads * perThread / 2.0);
   }
+
+  @Test
+  void aContendedSeriesIsExactAndNeverGoesBackWhileItsCellsAreCreatedAndGrown() throws Exception {
+    // many more threads than cores, so cells are created and the table doubles while others add
+    Counter c = Counter.builder("grown").help("h").register(registry);
+    int threads = 16;
+    int perThread = 50_000;
+    CountDownLatch start = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<String> wentBack = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread reader = new Thread(() -> {
+      double last = 0;
+      while (!done.get()) {
+        double now = c.get();
+        if (now < last) {
+          wentBack.set(now + " after " + last);
+        }
+        last = now;
+      }
+    });
+    reader.start();
+    List<Thread> ts = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread th = new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+        for (int i = 0; i < perThread; i++) {
+          c.inc(i % 2 == 0 ? 1 : 3);
+        }
+      });
+      th.start();
+      ts.add(th);
+    }
+    start.countDown();
+    for (Thread th : ts) {
+      th.join();
+    }
+    done.set(true);
+    reader.join();
+    assertThat(wentBack.get()).as("a read saw the total go back").isNull();
+    assertThat(c.get()).isEqualTo(threads * (perThread / 2 * 1.0 + perThread / 2 * 3.0));
+  }
 }

@@ -24,7 +24,11 @@ import java.util.concurrent.atomic.LongAdder;
  * </pre>
  *
  * <p>Libraries: {@code hearth}, {@code clientJava}, {@code otel}, {@code micrometer}, {@code chm}
- * (a bare {@code ConcurrentHashMap<List<String>, LongAdder>}). The counter (3 labels) and its
+ * (a bare {@code ConcurrentHashMap<List<String>, LongAdder>}), {@code longAdder} (a bare array of
+ * {@code LongAdder}s: no key, no map; the floor for a contended series). With
+ * {@code -Dcontended=true} two threads increment every series at once (see
+ * {@code recordContended}); run it also with {@code -XX:ActiveProcessorCount=64} to see what a
+ * large machine's striping costs per series. The counter (3 labels) and its
  * registry are created, and the 300 label-value Strings of the 100 x 100 x 100 combinations are
  * created and kept alive, <em>before</em> the baseline, so neither is counted; everything the
  * library allocates per series and keeps (keys, label arrays, Attributes, Tags, cells, map
@@ -40,7 +44,7 @@ public final class HeapPerSeries {
 
   /** One library's labeled counter. */
   private interface Subject {
-    void record(String a, String b, String c);
+    void record(int i, String a, String b, String c);
 
     /** The number of series the library holds (a check, after the measurement). */
     long seriesCount();
@@ -48,7 +52,7 @@ public final class HeapPerSeries {
 
   public static void main(String[] args) throws Exception {
     if (args.length != 1) {
-      System.err.println("usage: HeapPerSeries hearth|clientJava|otel|micrometer|chm");
+      System.err.println("usage: HeapPerSeries hearth|clientJava|otel|micrometer|chm|longAdder");
       System.exit(2);
     }
     String library = args[0];
@@ -59,10 +63,18 @@ public final class HeapPerSeries {
     String[] cs = values("pod-", side);
 
     Subject subject = subject(library, n);
+    // the first measurement in a JVM reads about 22 MB more than every later one (the serial
+    // collector's eden after the first System.gc() calls; seen with nothing allocated between),
+    // so measure once before the baseline
+    usedAfterGc();
     long before = usedAfterGc();
     long start = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      subject.record(as[i % side], bs[(i / side) % side], cs[i / (side * side)]);
+    if (CONTENDED) {
+      recordContended(subject, n, as, bs, cs, side);
+    } else {
+      for (int i = 0; i < n; i++) {
+        subject.record(i, as[i % side], bs[(i / side) % side], cs[i / (side * side)]);
+      }
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
     long after = usedAfterGc();
@@ -77,8 +89,43 @@ public final class HeapPerSeries {
     }
     double perSeries = (after - before) / (double) n;
     System.out.printf(Locale.ROOT,
-        "HEAP library=%s series=%d bytesPerSeries=%.1f retainedBytes=%d createMillis=%d jvm=%s%n",
-        library, n, perSeries, after - before, millis, System.getProperty("java.vm.version"));
+        "HEAP library=%s%s series=%d bytesPerSeries=%.1f retainedBytes=%d createMillis=%d cpus=%d jvm=%s%n",
+        library, CONTENDED ? "/contended" : "", n, perSeries, after - before, millis,
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+  }
+
+  /** {@code -Dcontended=true}: every series is incremented by two threads at once. */
+  private static final boolean CONTENDED = Boolean.getBoolean("contended");
+  private static final int CHUNK = 256;
+  private static final int REPS = 64;
+
+  /**
+   * Two threads take the series in chunks of {@value #CHUNK}, both starting each chunk together
+   * (a barrier), and increment each series of it {@value #REPS} times in the same order, so
+   * nearly every series sees simultaneous updates (both threads on the same series at once) as a
+   * hot series of a busy service does.
+   */
+  private static void recordContended(Subject subject, int n, String[] as, String[] bs,
+      String[] cs, int side) throws InterruptedException {
+    java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
+    Runnable work = () -> {
+      try {
+        for (int from = 0; from < n; from += CHUNK) {
+          barrier.await();
+          for (int i = from; i < Math.min(n, from + CHUNK); i++) {
+            for (int r = 0; r < REPS; r++) {
+              subject.record(i, as[i % side], bs[(i / side) % side], cs[i / (side * side)]);
+            }
+          }
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    Thread t = new Thread(work, "contender");
+    t.start();
+    work.run();
+    t.join();
   }
 
   private static String[] values(String prefix, int count) {
@@ -104,7 +151,7 @@ public final class HeapPerSeries {
             .labelNames(Fixtures.LABEL_NAMES).unlimitedSeries().register(new CollectorRegistry());
         return new Subject() {
           @Override
-          public void record(String a, String b, String cc) {
+          public void record(int i, String a, String b, String cc) {
             c.labels(a, b, cc).inc();
           }
 
@@ -120,7 +167,7 @@ public final class HeapPerSeries {
             .withoutExemplars().register(new PrometheusRegistry());
         return new Subject() {
           @Override
-          public void record(String a, String b, String cc) {
+          public void record(int i, String a, String b, String cc) {
             c.labelValues(a, b, cc).inc();
           }
 
@@ -134,7 +181,7 @@ public final class HeapPerSeries {
         PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         return new Subject() {
           @Override
-          public void record(String a, String b, String c) {
+          public void record(int i, String a, String b, String c) {
             r.counter(NAME, "method", a, "path", b, "status", c).increment();
           }
 
@@ -151,7 +198,7 @@ public final class HeapPerSeries {
         LongCounter c = provider.get("heap").counterBuilder(NAME).build();
         return new Subject() {
           @Override
-          public void record(String a, String b, String cc) {
+          public void record(int i, String a, String b, String cc) {
             c.add(1, Attributes.of(Fixtures.K1, a, Fixtures.K2, b, Fixtures.K3, cc));
           }
 
@@ -166,11 +213,39 @@ public final class HeapPerSeries {
           }
         };
       }
+      case "longAdder": {
+        LongAdder[] adders = new LongAdder[n];
+        return new Subject() {
+          @Override
+          public void record(int i, String a, String b, String c) {
+            LongAdder l = adders[i];
+            if (l == null) {
+              synchronized (adders) {
+                l = adders[i];
+                if (l == null) {
+                  l = new LongAdder();
+                  adders[i] = l;
+                }
+              }
+            }
+            l.increment();
+          }
+
+          @Override
+          public long seriesCount() {
+            long count = 0;
+            for (LongAdder l : adders) {
+              count += l != null ? 1 : 0;
+            }
+            return count;
+          }
+        };
+      }
       case "chm": {
         ConcurrentHashMap<List<String>, LongAdder> map = new ConcurrentHashMap<>();
         return new Subject() {
           @Override
-          public void record(String a, String b, String c) {
+          public void record(int i, String a, String b, String c) {
             map.computeIfAbsent(List.of(a, b, c), k -> new LongAdder()).increment();
           }
 
@@ -182,7 +257,7 @@ public final class HeapPerSeries {
       }
       default:
         throw new IllegalArgumentException("unknown library '" + library
-            + "'; one of hearth, clientJava, otel, micrometer, chm");
+            + "'; one of hearth, clientJava, otel, micrometer, chm, longAdder");
     }
   }
 }
