@@ -69,6 +69,12 @@ public final class HTTPServer implements Closeable {
   /** The default {@linkplain Builder#threads(int) maximum number of handler threads}. */
   public static final int DEFAULT_THREADS = 500;
   private static final long THREAD_KEEP_ALIVE_MILLIS = 10_000;
+  /**
+   * The listen backlog: connections the kernel completes before the JDK's dispatcher accepts them
+   * (the JDK's default, 50, drops connection attempts when hundreds of scrapers connect at once).
+   * The kernel caps it at {@code net.core.somaxconn}.
+   */
+  private static final int BACKLOG = 1024;
   private final HttpServer server;
   private final boolean ownsServer;
   private final ScrapeHandler scrapeHandler;
@@ -98,11 +104,11 @@ public final class HTTPServer implements Closeable {
     HttpServer created;
     try {
       if (b.sslContext != null) {
-        HttpsServer https = HttpsServer.create(address, 0);
+        HttpsServer https = HttpsServer.create(address, BACKLOG);
         https.setHttpsConfigurator(new HttpsConfigurator(b.sslContext));
         created = https;
       } else {
-        created = HttpServer.create(address, 0);
+        created = HttpServer.create(address, BACKLOG);
       }
     } catch (IOException e) {
       scrapeHandler.close();
