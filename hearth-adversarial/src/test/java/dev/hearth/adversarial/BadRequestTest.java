@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hearth.CollectorRegistry;
 import dev.hearth.Counter;
 import dev.hearth.httpserver.HTTPServer;
+import dev.hearth.httpserver.ProcessBaseline;
 import dev.hearth.httpserver.RawHttp;
 import java.io.IOException;
 import java.net.SocketTimeoutException;

@@ -10,6 +10,7 @@ import dev.hearth.Summary;
 import dev.hearth.exposition.ExpositionFormat;
 import dev.hearth.exposition.ExpositionParser;
 import dev.hearth.httpserver.HTTPServer;
+import dev.hearth.httpserver.ProcessBaseline;
 import dev.hearth.httpserver.RawHttp;
 import dev.hearth.model.MetricSnapshot;
 import java.io.ByteArrayInputStream;

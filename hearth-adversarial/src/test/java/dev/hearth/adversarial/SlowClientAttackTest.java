@@ -8,6 +8,7 @@ import dev.hearth.Gauge;
 import dev.hearth.exposition.Exposition;
 import dev.hearth.exposition.ExpositionFormat;
 import dev.hearth.httpserver.HTTPServer;
+import dev.hearth.httpserver.ProcessBaseline;
 import dev.hearth.httpserver.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.hearth.adversarial;
+package dev.hearth.httpserver;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -17,10 +17,14 @@ import java.util.concurrent.TimeUnit;
  * (a jar or jimage opened to load a class, the Attach Listener, a JIT compiler thread, the epoll
  * descriptors of the first NIO selector): {@value #THREAD_SLACK} threads and {@value #FD_SLACK}
  * descriptors, each far below the hundreds a leak per connection would show.
+ *
+ * <p>Public for the adversarial suite (hearth-adversarial uses this module's test-jar).
  */
-final class ProcessBaseline {
-  static final int THREAD_SLACK = 3;
-  static final int FD_SLACK = 6;
+public final class ProcessBaseline {
+  /** New threads tolerated that are not server threads. */
+  public static final int THREAD_SLACK = 3;
+  /** New file descriptors tolerated. */
+  public static final int FD_SLACK = 6;
 
   private final Set<Thread> threads;
   private final int fds;
@@ -31,21 +35,18 @@ final class ProcessBaseline {
   }
 
   /** Takes the baseline (after waiting for servers of earlier tests to end). */
-  static ProcessBaseline take() throws InterruptedException {
+  public static ProcessBaseline take() throws InterruptedException {
     waitUntil(() -> serverThreads().isEmpty(), 30);
     return new ProcessBaseline(new HashSet<>(Thread.getAllStackTraces().keySet()), openFds());
   }
 
-  int fds() {
+  /** Open descriptors at the baseline. */
+  public int fds() {
     return fds;
   }
 
-  int threadCount() {
-    return threads.size();
-  }
-
   /** Waits up to {@code seconds} for the threads and descriptors to return; fails otherwise. */
-  void assertRestored(int seconds) throws InterruptedException {
+  public void assertRestored(int seconds) throws InterruptedException {
     boolean ok = waitUntil(() -> serverThreads().isEmpty() && newThreads().size() <= THREAD_SLACK
         && openFds() <= fds + FD_SLACK, seconds);
     System.out.printf("  baseline: threads %d -> %d (new: %s), fds %d -> %d%n", threads.size(),
@@ -68,7 +69,7 @@ final class ProcessBaseline {
   }
 
   /** Threads of a Hearth HTTP server or of the JDK server under it. */
-  static List<Thread> serverThreads() {
+  public static List<Thread> serverThreads() {
     List<Thread> out = new ArrayList<>();
     for (Thread t : Thread.getAllStackTraces().keySet()) {
       String n = t.getName();
@@ -81,7 +82,8 @@ final class ProcessBaseline {
     return out;
   }
 
-  static int openFds() {
+  /** Entries of {@code /proc/self/fd}, -1 where there is none. */
+  public static int openFds() {
     String[] list = new File("/proc/self/fd").list();
     return list == null ? -1 : list.length;
   }
@@ -94,11 +96,13 @@ final class ProcessBaseline {
     return out;
   }
 
-  interface Condition {
+  /** A condition polled by {@link #waitUntil}. */
+  public interface Condition {
     boolean holds();
   }
 
-  static boolean waitUntil(Condition c, int seconds) throws InterruptedException {
+  /** Polls {@code c} every 50 ms for up to {@code seconds}; whether it came to hold. */
+  public static boolean waitUntil(Condition c, int seconds) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!c.holds()) {
       if (System.nanoTime() > deadline) {
