@@ -170,6 +170,13 @@ class BadRequestTest {
     return sb.toString();
   }
 
+  /** Statuses as text, {@link #CLOSED} as "closed", e.g. "400/closed". */
+  static String describe(Set<Integer> statuses) {
+    return statuses.stream().sorted(java.util.Comparator.reverseOrder())
+        .map(s -> s == CLOSED ? "closed" : Integer.toString(s))
+        .collect(java.util.stream.Collectors.joining("/"));
+  }
+
   /** What one bad request got: a status, or {@link #CLOSED}, and how long it took. */
   record Outcome(Case c, int status, long millis) {}
 
@@ -225,8 +232,8 @@ class BadRequestTest {
     for (int i = 0; i < outcomes.size(); i++) {
       Outcome o = outcomes.get(i);
       if (i < tried / ROUNDS) {
-        System.out.printf("  %-40s -> %-6s %6d ms%n", o.c().name(),
-            o.status() == CLOSED ? "closed" : Integer.toString(o.status()), o.millis());
+        System.out.printf("  %-40s -> %-6s %6d ms%n", o.c().name(), describe(Set.of(o.status())),
+            o.millis());
       }
       if (!o.c().sensible().contains(o.status())) {
         wrong.add(o.c().name() + ": got " + o.status() + ", sensible " + o.c().sensible());
@@ -241,7 +248,7 @@ class BadRequestTest {
     baseline.assertRestored(60);
   }
 
-  private static Outcome send(int port, Case c) throws IOException {
+  static Outcome send(int port, Case c) throws IOException {
     long t0 = System.nanoTime();
     int status;
     try (RawHttp conn = new RawHttp(port)) {

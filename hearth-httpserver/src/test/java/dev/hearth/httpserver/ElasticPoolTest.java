@@ -33,16 +33,10 @@ class ElasticPoolTest {
   @Test
   void startsAThreadForEachBusyTaskUpToTheMaximum() throws Exception {
     ElasticPool p = pool(50, 60_000);
-    CountDownLatch allRunning = new CountDownLatch(40);
     CountDownLatch release = new CountDownLatch(1);
-    for (int i = 0; i < 40; i++) {
-      p.execute(() -> {
-        allRunning.countDown();
-        await(release);
-      });
-    }
+    Blocked tasks = block(p, 40, release);
     // 40 blocked tasks run at once: none waits in line behind the others
-    assertThat(allRunning.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(tasks.started.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(p.getPoolSize()).isEqualTo(40);
     assertThat(p.getQueue()).isEmpty();
     release.countDown();
@@ -64,17 +58,11 @@ class ElasticPoolTest {
   void queuesAtTheMaximumAndRunsTheQueuedTasksLater() throws Exception {
     ElasticPool p = pool(2, 60_000);
     CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch ran = new CountDownLatch(5);
-    for (int i = 0; i < 5; i++) {
-      p.execute(() -> {
-        await(release);
-        ran.countDown();
-      });
-    }
+    Blocked tasks = block(p, 5, release);
     assertThat(p.getPoolSize()).isEqualTo(2);
     assertThat(p.getQueue()).hasSize(3);
     release.countDown();
-    assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(tasks.finished.await(5, TimeUnit.SECONDS)).isTrue();
     assertThat(created.get()).isEqualTo(2);
   }
 
@@ -82,9 +70,7 @@ class ElasticPoolTest {
   void idleThreadsEndAfterTheKeepAlive() throws Exception {
     ElasticPool p = pool(10, 100);
     CountDownLatch release = new CountDownLatch(1);
-    for (int i = 0; i < 5; i++) {
-      p.execute(() -> await(release));
-    }
+    block(p, 5, release);
     assertThat(p.getPoolSize()).isEqualTo(5);
     release.countDown();
     assertThat(ProcessBaseline.waitUntil(() -> p.getPoolSize() == 0, 10)).isTrue();
@@ -95,6 +81,21 @@ class ElasticPoolTest {
     ElasticPool p = pool(2, 60_000);
     p.shutdown();
     assertThatThrownBy(() -> p.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
+  }
+
+  record Blocked(CountDownLatch started, CountDownLatch finished) {}
+
+  /** Submits {@code n} tasks that each wait for {@code release}. */
+  private static Blocked block(ElasticPool p, int n, CountDownLatch release) {
+    Blocked b = new Blocked(new CountDownLatch(n), new CountDownLatch(n));
+    for (int i = 0; i < n; i++) {
+      p.execute(() -> {
+        b.started.countDown();
+        await(release);
+        b.finished.countDown();
+      });
+    }
+    return b;
   }
 
   private static void waitUntilIdle(ElasticPool p) throws InterruptedException {
