@@ -54,7 +54,8 @@ class JettyComparisonTest {
       List<Future<BadRequestTest.Outcome>> viaJdk = new ArrayList<>();
       List<Future<BadRequestTest.Outcome>> viaJetty = new ArrayList<>();
       for (BadRequestTest.Case c : BadRequestTest.cases(new Random(11))) {
-        if (c.sensible().contains(BadRequestTest.CLOSED)) { // the others the JDK server answers
+        // the others the JDK server answers; a silent connection (20 s) is in BadRequestTest
+        if (c.sensible().contains(BadRequestTest.CLOSED) && !c.name().startsWith("silent")) {
           cases.add(c);
           viaJdk.add(senders.submit(() -> BadRequestTest.send(jdk.getPort(), c)));
           viaJetty.add(senders.submit(() -> BadRequestTest.send(port, c)));
@@ -67,8 +68,7 @@ class JettyComparisonTest {
         rows.add(String.format("  %-28s JDK server: %-6s %5d ms   Jetty: %-6s %5d ms", c.name(),
             BadRequestTest.describe(Set.of(j.status())), j.millis(),
             BadRequestTest.describe(Set.of(o.status())), o.millis()));
-        boolean waitsForALine = c.name().contains("only") || c.name().startsWith("unterminated")
-            || c.name().startsWith("silent");
+        boolean waitsForALine = c.name().contains("only") || c.name().startsWith("unterminated");
         if (!waitsForALine && !(o.status() >= 400 && o.status() < 500)) {
           notAnswered.add(c.name() + " -> " + o.status());
         }

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * core = max it starts a thread per task even when others idle. This pool's queue refuses a task
  * while every thread is busy and the maximum is not reached, which makes the executor add a
  * thread (the same trick as Tomcat's {@code TaskQueue}); at the maximum, the rejected task is
- * queued after all.
+ * queued after all. One race remains: when the only idle thread reaches its keep-alive just as a
+ * task is queued for it while other threads are busy, the task waits for one of those.
  */
 final class ElasticPool extends ThreadPoolExecutor {
   /** Tasks submitted and not yet finished (queued or running). */
