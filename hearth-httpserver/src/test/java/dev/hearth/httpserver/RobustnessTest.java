@@ -1,6 +1,7 @@
 package dev.hearth.httpserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.CollectorRegistry;
 import dev.hearth.Counter;
@@ -11,6 +12,7 @@ import dev.hearth.model.MetricSnapshot;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,6 +84,44 @@ class RobustnessTest {
     // the pool is healthy again: a burst of scrapes all succeed promptly
     for (int i = 0; i < 20; i++) {
       assertStillServing();
+    }
+  }
+
+  /**
+   * Issue 11's reproduction: clients sending one header byte per second held all 4 threads of
+   * the old fixed pool, and scrapes timed out for a minute. With default settings the pool grows
+   * past them: the scrape and the health check are answered while every slow client is still
+   * connected (no deadline had to free a thread first).
+   */
+  @Test
+  void slowHeaderClientsDoNotHoldUpScrapesWithDefaultSettings() throws Exception {
+    server.close();
+    List<RawHttp> slow = new ArrayList<>();
+    try (HTTPServer s = HTTPServer.builder().host("127.0.0.1").port(0).registry(registry)
+        .buildAndStart()) {
+      for (int i = 0; i < 12; i++) {
+        RawHttp c = new RawHttp(s.getPort());
+        c.send("GET /metrics HTTP/1.1\r\nX: ".getBytes(StandardCharsets.ISO_8859_1));
+        slow.add(c);
+      }
+      for (int round = 0; round < 2; round++) {
+        for (RawHttp c : slow) {
+          c.send(new byte[] {'a'});
+        }
+        try (RawHttp c = new RawHttp(s.getPort())) {
+          assertThat(c.request("GET", "/metrics").text()).contains("events_total 7.0");
+          assertThat(c.request("GET", "/-/healthy").status()).isEqualTo(200);
+        }
+      }
+      for (RawHttp c : slow) {
+        c.socket.setSoTimeout(50); // still connected: a read times out instead of seeing EOF
+        assertThatThrownBy(() -> c.socket.getInputStream().read())
+            .isInstanceOf(SocketTimeoutException.class);
+      }
+    } finally {
+      for (RawHttp c : slow) {
+        c.close();
+      }
     }
   }
 
