@@ -34,9 +34,10 @@ import org.junit.jupiter.api.Test;
  * time), so scraping it every 100 ms would measure rendering, not the server's availability.
  *
  * <p>Asserts at least 99% of the scrapes succeed with a p99 under 1 s, every health check
- * answers 200 within 2 s, and the test JVM's threads and descriptors come back to their
- * baseline afterwards. Before the fix (4 handler threads, no header deadline) the scraper's p99
- * was the full 60 s request timeout. The duration can be shortened with
+ * answers 200 within 5 s (they take milliseconds; the margin covers GC pauses and a loaded
+ * machine, where single answers took up to 2 s), and the test JVM's threads and descriptors come
+ * back to their baseline afterwards. Before the fix (4 handler threads, no header deadline) a
+ * 20 s run answered none of its scrapes and health checks (each waited out its timeout). The duration can be shortened with
  * {@code -Dhearth.attackSeconds=N} while iterating; CI runs the full 60 s.
  */
 class SlowClientAttackTest {
@@ -264,12 +265,12 @@ class SlowClientAttackTest {
     }
   }
 
-  /** A fresh connection to /-/healthy every 250 ms, with a 2 s timeout; samples the peaks. */
+  /** A fresh connection to /-/healthy every 250 ms, with a 5 s timeout; samples the peaks. */
   private static void health(int port, long end, Latencies lat, List<String> failures,
       AtomicInteger peakThreads, AtomicInteger peakFds) throws Exception {
     while (System.nanoTime() < end) {
       long t0 = System.nanoTime();
-      try (RawHttp c = client(port, 2000)) {
+      try (RawHttp c = client(port, 5000)) {
         RawHttp.Response r = c.request("GET", "/-/healthy");
         if (r.status() == 200) {
           lat.add(System.nanoTime() - t0);
