@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,21 +43,38 @@ import javax.net.ssl.SSLContext;
  * </ul>
  * Error bodies are one line of {@code text/plain}, never a stack trace.
  *
- * <p>Threads and timeouts: requests are handled by a fixed pool of
- * {@linkplain Builder#threads(int) daemon threads} (default 4). Collection runs on two more
- * daemon threads, and concurrent scrapes share one collection in flight instead of collecting
- * N times. A scrape waits for its collection at most the {@linkplain Builder#scrapeTimeout
- * scrape timeout} (default 30 s, lowered by Prometheus' {@code X-Prometheus-Scrape-Timeout-Seconds}
- * header) and then answers 503. The body is rendered completely before it is written, and one
- * request may occupy a handler thread at most the {@linkplain Builder#requestTimeout request
- * timeout} (default 60 s, from reading its first byte to writing its last): a client that sends
- * or reads too slowly is disconnected, so stalled clients cannot keep the pool busy for longer.
+ * <p>Threads and timeouts: the JDK server reads each request (line and headers) and writes each
+ * response with blocking I/O on a thread of the executor, so a client that sends or reads slowly
+ * holds that thread. Hearth's own pool therefore grows on demand, a thread per request in
+ * progress, up to {@linkplain Builder#threads(int) 500 daemon threads}; threads idle for 10 s end,
+ * so an idle server holds none. Slow clients thus cannot starve scrapes until there are hundreds
+ * of them, and each is cut off: a request must arrive within 10 s of its first byte (the JDK's
+ * {@code sun.net.httpserver.maxReqTime}), a request head longer than 32 KB is refused, each server
+ * keeps at most 1000 connections (see {@code JdkServerDefaults}, set as JVM-wide system
+ * properties unless already set), and one request may occupy a thread at most the
+ * {@linkplain Builder#requestTimeout request timeout} (default 60 s, from reading its first byte
+ * to writing its last). Collection runs on two more daemon threads, and concurrent scrapes share
+ * one collection in flight instead of collecting N times. A scrape waits for its collection at
+ * most the {@linkplain Builder#scrapeTimeout scrape timeout} (default 30 s, lowered by
+ * Prometheus' {@code X-Prometheus-Scrape-Timeout-Seconds} header) and then answers 503. The body
+ * is rendered completely before it is written, so a slow reader never holds up a collection.
+ * Requests the JDK cannot parse (no request line, a head over the limit, binary garbage without
+ * a line end) are closed without an answer by the JDK; the ones it parses but rejects get 400.
  * The JDK's own dispatcher thread is not a daemon: a started server keeps the JVM alive until
  * {@link #close()}.
  *
  * <p>Thread-safe.
  */
 public final class HTTPServer implements Closeable {
+  /** The default {@linkplain Builder#threads(int) maximum number of handler threads}. */
+  public static final int DEFAULT_THREADS = 500;
+  private static final long THREAD_KEEP_ALIVE_MILLIS = 10_000;
+  /**
+   * The listen backlog: connections the kernel completes before the JDK's dispatcher accepts them
+   * (the JDK's default, 50, drops connection attempts when hundreds of scrapers connect at once).
+   * The kernel caps it at {@code net.core.somaxconn}.
+   */
+  private static final int BACKLOG = 1024;
   private final HttpServer server;
   private final boolean ownsServer;
   private final ScrapeHandler scrapeHandler;
@@ -84,15 +99,16 @@ public final class HTTPServer implements Closeable {
       return;
     }
     this.ownsServer = true;
+    JdkServerDefaults.apply();
     InetSocketAddress address = new InetSocketAddress(b.host, b.port);
     HttpServer created;
     try {
       if (b.sslContext != null) {
-        HttpsServer https = HttpsServer.create(address, 0);
+        HttpsServer https = HttpsServer.create(address, BACKLOG);
         https.setHttpsConfigurator(new HttpsConfigurator(b.sslContext));
         created = https;
       } else {
-        created = HttpServer.create(address, 0);
+        created = HttpServer.create(address, BACKLOG);
       }
     } catch (IOException e) {
       scrapeHandler.close();
@@ -102,13 +118,11 @@ public final class HTTPServer implements Closeable {
     Executor delegate = b.executor;
     if (delegate == null) {
       AtomicInteger n = new AtomicInteger();
-      ThreadPoolExecutor pool = new ThreadPoolExecutor(b.threads, b.threads, 30, TimeUnit.SECONDS,
-          new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "hearth-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
-      pool.allowCoreThreadTimeOut(true);
+      ElasticPool pool = new ElasticPool(b.threads, THREAD_KEEP_ALIVE_MILLIS, r -> {
+        Thread t = new Thread(r, "hearth-http-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
       this.ownPool = pool;
       delegate = pool;
     } else {
@@ -179,7 +193,8 @@ public final class HTTPServer implements Closeable {
     private SSLContext sslContext;
     private Credentials authenticator;
     private Executor executor;
-    private int threads = 4;
+    private int threads = DEFAULT_THREADS;
+    private boolean threadsSet;
     private Duration scrapeTimeout = Duration.ofSeconds(30);
     private Duration requestTimeout = Duration.ofSeconds(60);
 
@@ -251,18 +266,28 @@ public final class HTTPServer implements Closeable {
       }
     }
 
-    /** The number of request-handling daemon threads of the server's own pool (default 4). */
+    /**
+     * The most request-handling daemon threads of the server's own pool (default
+     * {@value HTTPServer#DEFAULT_THREADS}). Threads start when every other one is busy and end
+     * after 10 s idle; beyond the maximum, requests wait for a thread. Since a client that sends
+     * its headers or reads its response slowly holds a thread (up to 10 s, or the request timeout
+     * when reading), this bounds how many slow clients the server outlasts without delaying
+     * scrapes.
+     */
     public Builder threads(int threads) {
-      if (threads < 1 || threads > 256) {
-        throw new IllegalArgumentException("threads must be in [1, 256], got " + threads);
+      if (threads < 1 || threads > 10_000) {
+        throw new IllegalArgumentException("threads must be in [1, 10000], got " + threads);
       }
       this.threads = threads;
+      this.threadsSet = true;
       return this;
     }
 
     /**
-     * Handles requests on this executor instead of the server's own pool. It should be bounded;
-     * the caller owns it and shuts it down.
+     * Handles requests on this executor instead of the server's own pool; the caller owns it and
+     * shuts it down. The JDK server also reads request headers and writes responses on it, so
+     * every slow client holds one of its threads: it should be bounded, but large enough that
+     * slow clients cannot take all of it (a small fixed pool is starved by a handful).
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -315,7 +340,7 @@ public final class HTTPServer implements Closeable {
         if (sslContext != null) {
           conflicts.add("sslContext");
         }
-        if (executor != null || threads != 4) {
+        if (executor != null || threadsSet) {
           conflicts.add("executor/threads");
         }
         if (!conflicts.isEmpty()) {

@@ -16,13 +16,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** A minimal HTTP/1.1 client over one socket to 127.0.0.1, for exact control over the bytes sent. */
-final class RawHttp implements Closeable {
-  final Socket socket;
+/**
+ * A minimal HTTP/1.1 client over one socket to 127.0.0.1, for exact control over the bytes sent.
+ * Public for the adversarial suite (hearth-adversarial uses this module's test-jar).
+ */
+public final class RawHttp implements Closeable {
+  /** The connection. */
+  public final Socket socket;
   private final InputStream in;
   private final OutputStream out;
 
-  RawHttp(int port) throws IOException {
+  /** Connects to 127.0.0.1:{@code port} (5 s connect timeout, 15 s read timeout). */
+  public RawHttp(int port) throws IOException {
     socket = new Socket();
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
     socket.setSoTimeout(15_000);
@@ -31,19 +36,21 @@ final class RawHttp implements Closeable {
   }
 
   /** A response: status, headers (names lower-cased) and body. */
-  record Response(int status, Map<String, List<String>> headers, byte[] body) {
-    String header(String name) {
+  public record Response(int status, Map<String, List<String>> headers, byte[] body) {
+    /** The first value of this header, or null. */
+    public String header(String name) {
       List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
       return v == null ? null : v.get(0);
     }
 
-    String text() {
+    /** The body as UTF-8. */
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
   }
 
   /** Sends {@code method target} with these extra header lines and reads the response (keep-alive). */
-  Response request(String method, String target, String... headerLines) throws IOException {
+  public Response request(String method, String target, String... headerLines) throws IOException {
     StringBuilder sb = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
         .append("Host: 127.0.0.1\r\n");
     for (String h : headerLines) {
@@ -54,12 +61,14 @@ final class RawHttp implements Closeable {
     return read(method.equals("HEAD"));
   }
 
-  void send(byte[] bytes) throws IOException {
+  /** Writes these bytes and flushes. */
+  public void send(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
   }
 
-  Response read(boolean head) throws IOException {
+  /** Reads one response ({@code head}: no body expected). */
+  public Response read(boolean head) throws IOException {
     String statusLine = line();
     String[] parts = statusLine.split(" ", 3);
     if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
@@ -120,7 +129,7 @@ final class RawHttp implements Closeable {
   }
 
   /** True when the server closed the connection (reads EOF within the socket timeout). */
-  boolean closedByPeer() {
+  public boolean closedByPeer() {
     try {
       return in.read() < 0;
     } catch (IOException e) {
