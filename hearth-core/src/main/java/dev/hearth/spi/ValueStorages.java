@@ -4,6 +4,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.function.Consumer;
 
 /**
  * The process-wide {@link ValueStorage} that metric builders use by default. Install it before
@@ -56,7 +57,8 @@ public final class ValueStorages {
    */
   public static ValueStorage current() {
     if (!decided) {
-      resolve(System.getenv(), ValueStorages.class.getClassLoader());
+      resolve(System.getenv(), ValueStorages.class.getClassLoader(),
+          message -> LOG.log(System.Logger.Level.WARNING, message));
     }
     return current;
   }
@@ -66,8 +68,17 @@ public final class ValueStorages {
     return current;
   }
 
+  /** Forgets the decision, as in a fresh JVM; for tests. */
+  static void forgetDecision() {
+    synchronized (ValueStorages.class) {
+      current = null;
+      decided = false;
+    }
+  }
+
   /** Decides from {@code env}, once, unless something was installed meanwhile. */
-  static void resolve(Map<String, String> env, ClassLoader fallbackLoader) {
+  static void resolve(Map<String, String> env, ClassLoader fallbackLoader,
+      Consumer<String> warning) {
     synchronized (ValueStorages.class) {
       if (decided) {
         return;
@@ -85,7 +96,7 @@ public final class ValueStorages {
       ValueStorageProvider provider = provider(fallbackLoader);
       if (provider == null) {
         decided = true;
-        LOG.log(System.Logger.Level.WARNING, variable + "=" + dir + " is set, but"
+        warning.accept(variable + "=" + dir + " is set, but"
             + " dev.hearth:hearth-multiprocess is not on the class or module path: metric values"
             + " stay in this process's memory and are NOT written to " + dir + ", so no"
             + " multi-process collector will see them. Add the dependency"
