@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.CollectorRegistry;
 import dev.hearth.testing.Peers;
+import dev.hearth.modulepathworker.ModulePathWorker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,6 +95,27 @@ class EnvironmentEnableTest {
     LiveInteropTest.assertSameAsPython(dir);
   }
 
+  @Test
+  void onTheModulePathTheProvidesClauseIsFound(@TempDir Path dir) throws Exception {
+    // core and multi-process as named modules: module-info's uses/provides, not META-INF/services
+    String core = location(dev.hearth.Counter.class);
+    String multiprocess = location(MultiProcess.class);
+    String rest = Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .filter(p -> !p.equals(core) && !p.equals(multiprocess))
+        .collect(Collectors.joining(java.io.File.pathSeparator));
+    Result r = finish(start(Map.of("PROMETHEUS_MULTIPROC_DIR", dir.toString()),
+        List.of("--module-path", core + java.io.File.pathSeparator + multiprocess,
+            "--add-modules", "dev.hearth.multiprocess"), rest, ModulePathWorker.class, "5"));
+    assertThat(r.exit).as(r.stderr).isZero();
+    CollectorRegistry registry = new CollectorRegistry();
+    registry.register(new MultiProcessCollector(dir));
+    assertThat(registry.getSampleValue("module_path_total")).isEqualTo(5.0);
+  }
+
+  private static String location(Class<?> c) throws Exception {
+    return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+  }
+
   static List<String> dbFiles(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".db"))
@@ -103,9 +125,16 @@ class EnvironmentEnableTest {
 
   /** A forked JVM on this test's class path running {@link EnvWorker} with {@code env}. */
   static Process start(Map<String, String> env, String... args) throws IOException {
+    return start(env, List.of(), System.getProperty("java.class.path"), EnvWorker.class, args);
+  }
+
+  /** A forked JVM with {@code jvmOptions} and class path {@code cp} running {@code main}. */
+  static Process start(Map<String, String> env, List<String> jvmOptions, String cp,
+      Class<?> main, String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        EnvWorker.class.getName()));
+    List<String> cmd = new ArrayList<>(List.of(java));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", cp, main.getName()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.equalsIgnoreCase("PROMETHEUS_MULTIPROC_DIR")
