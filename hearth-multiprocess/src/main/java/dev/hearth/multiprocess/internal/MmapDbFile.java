@@ -25,12 +25,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * One {@code .db} file opened for writing, memory-mapped as Python's {@code MmapedDict} does: a
  * new file is sized to {@link DbLayout#INITIAL_SIZE}, doubled (and remapped) whenever an entry
  * does not fit. Unlike Python, which sizes with {@code truncate} (a sparse file), every byte of a
- * new file or of a growth is written (zeros) before it is mapped: on a sparse file the first
- * write to a page allocates its block, and on a full file system that write through the mapping
- * is a {@code SIGBUS} that kills the JVM. Writing the zeros turns a full disk into an
- * {@link IOException} at creation or growth time, which the storage handles; a failed growth is
- * truncated back, and the mapping and its values stay as they were. An existing file is parsed strictly in the configured format and its values
- * continue. Entries are appended under a lock (entry bytes first, then {@code used}); values are
+ * new file or of a growth is written (zeros) before it is mapped, as is the unused part of an
+ * existing file when it is opened: on a sparse file the first write to a page allocates its
+ * block, and on a full file system that write through the mapping is a {@code SIGBUS} that kills
+ * the JVM. Writing the zeros turns a full disk into an {@link IOException} when a file is opened
+ * or grown, which the storage handles; a failed growth is truncated back, and the mapping and its
+ * values stay as they were. (On copy-on-write file systems such as btrfs or ZFS a write to an
+ * allocated block can still need a new one; there a full disk can still fault.) An existing file
+ * is parsed strictly in the configured format and its values continue. Entries are appended under a lock (entry bytes first, then {@code used}); values are
  * read and updated lock-free with atomic 8-byte accesses on the mapping, so {@link #add} loses
  * no concurrent update. Old mappings stay valid after a remap (they map the same pages and are
  * never unmapped explicitly), so a writer holding an old buffer still updates the file.
@@ -89,7 +91,7 @@ public final class MmapDbFile implements Closeable {
       long size = file.length();
       if (size == 0) { // created in place (no hard links here): size it with real blocks
         try {
-          reserve(0, DbLayout.INITIAL_SIZE);
+          reserve(0, DbLayout.INITIAL_SIZE, true);
         } catch (IOException e) {
           Files.deleteIfExists(path); // an empty .db file would fail Python's reader
           throw e;
@@ -102,7 +104,11 @@ public final class MmapDbFile implements Closeable {
       capacity = size;
       buffer = map(size);
       int u = (int) INTS.getVolatile(buffer, DbLayout.USED_OFFSET);
+      // whoever sized the file (Python truncates: sparse), its unused part gets real blocks
+      // before the mapping writes there (reading a hole is safe); a file that fails the checks
+      // below is left untouched
       if (u == 0) {
+        reserve(0, size, false);
         used = DbLayout.HEADER_SIZE;
         INTS.setRelease(buffer, DbLayout.USED_OFFSET, used);
       } else {
@@ -118,6 +124,7 @@ public final class MmapDbFile implements Closeable {
         for (DbFileParser.RawEntry e : parsed.entries) {
           valueOffsets.put(e.key, e.valueOffset);
         }
+        reserve(used, size, false);
       }
       OPEN.put(this.path, this);
       ok = true;
@@ -159,10 +166,10 @@ public final class MmapDbFile implements Closeable {
 
   /**
    * Writes zeros over {@code [from, to)} so the file system allocates those blocks now, throwing
-   * (e.g. "No space left on device") here rather than faulting later in the mapping; on failure
-   * the file is truncated back to {@code from}.
+   * (e.g. "No space left on device") here rather than faulting later in the mapping; on failure,
+   * with {@code truncate}, the file is truncated back to {@code from} (the region was new).
    */
-  private void reserve(long from, long to) throws IOException {
+  private void reserve(long from, long to, boolean truncate) throws IOException {
     ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(to - from, 1 << 16));
     long p = from;
     try {
@@ -171,10 +178,12 @@ public final class MmapDbFile implements Closeable {
         p += channel.write(zeros, p);
       }
     } catch (IOException e) {
-      try {
-        channel.truncate(from); // give back what was reserved
-      } catch (IOException again) {
-        e.addSuppressed(again);
+      if (truncate) {
+        try {
+          channel.truncate(from); // give back what was reserved
+        } catch (IOException again) {
+          e.addSuppressed(again);
+        }
       }
       throw e;
     }
@@ -227,7 +236,7 @@ public final class MmapDbFile implements Closeable {
         throw new IOException(name + ": growing to " + newCapacity + " bytes exceeds 2 GiB");
       }
       while (capacity < newCapacity) { // one growth and remap per doubling, as Python
-        reserve(capacity, capacity * 2); // throws before anything changes when the disk is full
+        reserve(capacity, capacity * 2, true); // throws before anything changes if the disk is full
         MappedByteBuffer grown = map(capacity * 2);
         capacity *= 2;
         buffer = grown;
