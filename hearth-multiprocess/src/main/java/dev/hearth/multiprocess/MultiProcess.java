@@ -57,9 +57,9 @@ import java.util.Objects;
  */
 public final class MultiProcess {
   /** The directory variable Python uses. */
-  public static final String DIR_ENV = "PROMETHEUS_MULTIPROC_DIR";
+  public static final String DIR_ENV = ValueStorages.MULTIPROC_DIR_ENV;
   /** The deprecated lower-case variant Python still reads. */
-  public static final String LEGACY_DIR_ENV = "prometheus_multiproc_dir";
+  public static final String LEGACY_DIR_ENV = ValueStorages.LEGACY_MULTIPROC_DIR_ENV;
   /** {@code v1} or {@code v2}. */
   public static final String FORMAT_ENV = "HEARTH_MULTIPROC_FORMAT";
   /** Replaces the pid in file names. */
