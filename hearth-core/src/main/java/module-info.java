@@ -7,4 +7,6 @@ module dev.hearth.core {
   exports dev.hearth.model;
   exports dev.hearth.exposition;
   exports dev.hearth.spi;
+
+  uses dev.hearth.spi.ValueStorageProvider;
 }

@@ -8,4 +8,7 @@ module dev.hearth.multiprocess {
   requires transitive dev.hearth.core;
 
   exports dev.hearth.multiprocess;
+
+  provides dev.hearth.spi.ValueStorageProvider
+      with dev.hearth.multiprocess.MultiProcessStorageProvider;
 }

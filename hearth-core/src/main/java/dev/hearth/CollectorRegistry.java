@@ -61,6 +61,7 @@ public final class CollectorRegistry {
     this.collectorErrors = Counter.builder("hearth_collector_errors_total")
         .help("Scrapes in which a collector threw and was skipped.")
         .labelNames("collector")
+        .heapStorage() // a per-process fact: never in a process-wide storage (multi-process files)
         .build();
     // the registry's own series: a metric registered under one of these names would clash
     Collector self = new Collector() {

@@ -51,8 +51,8 @@ public final class Counter extends Metric<Counter.Child> {
   }
 
   @Override
-  Child newChild(String[] values) {
-    return new Child(slot(name + "_total", values, null, null));
+  Child newChild(String[] values, boolean detached) {
+    return new Child(slot(detached, name + "_total", values, null, null));
   }
 
   /** Adds one to the series of a counter without labels. */

@@ -47,8 +47,8 @@ public final class Gauge extends Metric<Gauge.Child> {
   }
 
   @Override
-  Child newChild(String[] values) {
-    return new Child(slot(name, values, null, null));
+  Child newChild(String[] values, boolean detached) {
+    return new Child(slot(detached, name, values, null, null));
   }
 
   /** See {@link Child#inc()}. */
@@ -220,9 +220,22 @@ public final class Gauge extends Metric<Gauge.Child> {
     /**
      * Reads the value from {@code function} at every scrape from now on (Python's
      * {@code set_function}). The function must be fast and thread-safe.
+     *
+     * @throws IllegalStateException when values live in a storage other than the heap (e.g.
+     *     multi-process files): a multi-process collector reads the files, never this process's
+     *     function (Python's {@code set_function} has the same blind spot in multiprocess mode)
      */
     public void setFunction(DoubleSupplier function) {
-      this.function = Objects.requireNonNull(function, "function");
+      Objects.requireNonNull(function, "function");
+      if (storage != null) {
+        throw new IllegalStateException(describeForErrors() + ": setFunction() is not supported"
+            + " when values live in " + storage + ": collectors of the shared storage read the"
+            + " stored value, never this process's function, so the function's values would never"
+            + " be exposed (Python's set_function has the same blind spot in multiprocess mode)."
+            + " Build the gauge with heapStorage() and expose it from this process, or set() the"
+            + " value periodically.");
+      }
+      this.function = function;
     }
 
     /** Increments now and decrements when the returned handle is closed. */

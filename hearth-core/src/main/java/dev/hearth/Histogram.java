@@ -58,8 +58,8 @@ public final class Histogram extends Metric<Histogram.Child> {
   }
 
   @Override
-  Child newChild(String[] values) {
-    return new Child(values);
+  Child newChild(String[] values, boolean detached) {
+    return new Child(values, detached);
   }
 
   /** See {@link Child#observe(double)}. */
@@ -135,9 +135,9 @@ public final class Histogram extends Metric<Histogram.Child> {
     private volatile AtomicReferenceArray<Exemplar> exemplars;
     private long touchedNanos = System.nanoTime(); // read only when the metric expires series
 
-    Child(String[] values) {
+    Child(String[] values, boolean detached) {
       int n = upperBounds.length;
-      if (storage == null) {
+      if (storage == null || detached) {
         counts = new LongAdder[n];
         for (int i = 0; i < n; i++) {
           counts[i] = new LongAdder();
@@ -150,9 +150,9 @@ public final class Histogram extends Metric<Histogram.Child> {
         sum = null;
         bucketSlots = new DoubleSlot[n];
         for (int i = 0; i < n; i++) {
-          bucketSlots[i] = slot(name + "_bucket", values, "le", leValues[i]);
+          bucketSlots[i] = slot(false, name + "_bucket", values, "le", leValues[i]);
         }
-        sumSlot = slot(name + "_sum", values, null, null);
+        sumSlot = slot(false, name + "_sum", values, null, null);
       }
     }
 

@@ -40,7 +40,7 @@ public final class Info extends Metric<Info.Child> {
   }
 
   @Override
-  Child newChild(String[] values) {
+  Child newChild(String[] values, boolean detached) {
     return new Child();
   }
 
@@ -109,6 +109,11 @@ public final class Info extends Metric<Info.Child> {
     @Override
     Builder self() {
       return this;
+    }
+
+    @Override
+    boolean heapOnly() {
+      return true;
     }
 
     @Override

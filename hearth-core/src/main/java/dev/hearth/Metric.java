@@ -58,6 +58,10 @@ public abstract class Metric<C> implements Collector {
   /** {@code expireAfterNanos > 0}: children note the time of each recording. */
   final boolean expiring;
   private static final System.Logger LOG = System.getLogger(Metric.class.getName());
+  /** Why removing series cannot work with a storage such as multi-process files. */
+  static final String STAYS = "a series' value stays in the storage (in multi-process mode, its"
+      + " entry in the process's .db file), and Hearth's and Python's MultiProcessCollector keep"
+      + " exposing it; Python's remove()/clear() leave the file entry the same way.";
 
   Metric(Builder<?, ?> b) {
     this.name = b.familyName();
@@ -65,10 +69,16 @@ public abstract class Metric<C> implements Collector {
     this.unit = b.unit;
     this.labelNames = b.labelNames.clone();
     this.children = new ChildTable<>(labelNames.length);
-    this.storage = b.storage != null ? b.storage : ValueStorages.current();
+    this.storage = b.heap || b.heapOnly() ? null
+        : b.storage != null ? b.storage : ValueStorages.current();
     this.multiprocessMode = b.multiprocessMode;
     this.explicitLimit = b.maxSeries != null;
     this.explicitPolicy = b.policy != null;
+    if (b.expireAfter != null && storage != null) {
+      throw new IllegalStateException(describeForErrors() + ": expireAfter(" + b.expireAfter
+          + ") is not supported when values live in " + storage + ": " + STAYS
+          + " Use heapStorage() for this metric, or no expiry.");
+    }
     this.expireAfterNanos = b.expireAfter == null ? 0 : b.expireAfter.toNanos();
     this.expiring = expireAfterNanos > 0;
     this.maxSeries = b.maxSeries != null ? b.maxSeries : DEFAULT_MAX_SERIES;
@@ -103,7 +113,7 @@ public abstract class Metric<C> implements Collector {
   /** Creates the single child of a metric without labels; subclass constructors call it last. */
   final void init() {
     if (labelNames.length == 0) {
-      noLabels = children.computeIfAbsent(new String[0], this::newChild);
+      noLabels = children.computeIfAbsent(new String[0], v -> newChild(v, false));
     }
   }
 
@@ -125,8 +135,12 @@ public abstract class Metric<C> implements Collector {
     return Long.MAX_VALUE;
   }
 
-  /** Creates a child; {@code values} is owned by the child and never modified. */
-  abstract C newChild(String[] values);
+  /**
+   * Creates a child; {@code values} is owned by the child and never modified. With
+   * {@code detached}, its values stay on the heap whatever the storage: a child that is never
+   * exposed (the DROP policy's) must leave no trace in a shared storage.
+   */
+  abstract C newChild(String[] values, boolean detached);
 
   /**
    * The child for these label values, in {@code labelNames} order, created when absent.
@@ -191,7 +205,12 @@ public abstract class Metric<C> implements Collector {
     return labels(valuesOf(labels));
   }
 
-  /** Removes the series with these label values; a no-op when absent. */
+  /**
+   * Removes the series with these label values; a no-op when absent.
+   *
+   * @throws IllegalStateException when values live in a storage other than the heap (e.g.
+   *     multi-process files), where the series would stay exposed
+   */
   public void remove(String... values) {
     if (values.length != labelNames.length) {
       throw wrongCount(values.length);
@@ -199,7 +218,17 @@ public abstract class Metric<C> implements Collector {
     if (labelNames.length == 0) {
       throw new IllegalStateException(describeForErrors() + " has no labels; nothing to remove");
     }
+    checkRemovable("remove(" + labelsOf(values.clone()) + ")");
     children.remove(values);
+  }
+
+  /** Throws when series cannot be removed because their values live in a storage. */
+  final void checkRemovable(String operation) {
+    if (storage != null) {
+      throw new IllegalStateException(describeForErrors() + ": " + operation
+          + " is not supported when values live in " + storage + ": " + STAYS
+          + " Build the metric with heapStorage() to remove series.");
+    }
   }
 
   /** Removes the series with these labels, given by name. */
@@ -207,8 +236,14 @@ public abstract class Metric<C> implements Collector {
     remove(valuesOf(labels));
   }
 
-  /** Removes every series (a metric without labels keeps its single series). */
+  /**
+   * Removes every series (a metric without labels keeps its single series).
+   *
+   * @throws IllegalStateException when values live in a storage other than the heap (e.g.
+   *     multi-process files), where the series would stay exposed
+   */
   public void clear() {
+    checkRemovable("clear()");
     if (labelNames.length > 0) {
       children.clear();
       overflow = null;
@@ -227,7 +262,7 @@ public abstract class Metric<C> implements Collector {
 
   /** The miss path of a lookup: create the child, or apply the cardinality policy. */
   private C create(String[] values) {
-    C c = children.computeIfAbsent(values, this::newChild, maxSeries);
+    C c = children.computeIfAbsent(values, v -> newChild(v, false), maxSeries);
     if (c != null) {
       return c;
     }
@@ -252,7 +287,7 @@ public abstract class Metric<C> implements Collector {
         synchronized (this) {
           d = dropped;
           if (d == null) {
-            d = newChild(fill(CardinalityPolicy.OVERFLOW_VALUE));
+            d = newChild(fill(CardinalityPolicy.OVERFLOW_VALUE), true);
             dropped = d;
           }
         }
@@ -264,7 +299,7 @@ public abstract class Metric<C> implements Collector {
       synchronized (this) {
         o = overflow;
         if (o == null) {
-          o = newChild(fill(CardinalityPolicy.OVERFLOW_VALUE));
+          o = newChild(fill(CardinalityPolicy.OVERFLOW_VALUE), false);
           overflow = o;
         }
       }
@@ -351,9 +386,13 @@ public abstract class Metric<C> implements Collector {
     }
   }
 
-  /** A storage slot for one sample of a series, or null when values live on the heap. */
-  final DoubleSlot slot(String sampleName, String[] values, String extraName, String extraValue) {
-    if (storage == null) {
+  /**
+   * A storage slot for one sample of a series, or null when values live on the heap (always for
+   * a {@code detached} child).
+   */
+  final DoubleSlot slot(boolean detached, String sampleName, String[] values, String extraName,
+      String extraValue) {
+    if (storage == null || detached) {
       return null;
     }
     List<String> names = new ArrayList<>(Arrays.asList(labelNames));
@@ -400,6 +439,7 @@ public abstract class Metric<C> implements Collector {
     String unit = "";
     String[] labelNames = new String[0];
     ValueStorage storage;
+    boolean heap;
     MultiprocessMode multiprocessMode;
     Integer maxSeries;
     CardinalityPolicy policy;
@@ -472,7 +512,9 @@ public abstract class Metric<C> implements Collector {
     /**
      * Removes series not recorded to for {@code idle} (checked at each scrape), for labels such as
      * customer IDs whose values come and go. Off by default; when on, each recording also reads
-     * the clock. A handle kept across the expiry records into a detached series.
+     * the clock. A handle kept across the expiry records into a detached series. Heap storage
+     * only: {@link #build()} throws {@link IllegalStateException} when values would live in a
+     * storage such as multi-process files, where an expired series would stay exposed.
      */
     public B expireAfter(java.time.Duration idle) {
       Objects.requireNonNull(idle, "idle");
@@ -486,7 +528,26 @@ public abstract class Metric<C> implements Collector {
     /** Stores values in {@code storage} instead of the installed default or the heap. */
     public B storage(ValueStorage storage) {
       this.storage = Objects.requireNonNull(storage, "storage");
+      this.heap = false;
       return self();
+    }
+
+    /**
+     * Keeps values on this process's heap even when a process-wide storage is installed (e.g.
+     * multi-process mode): for per-process facts that must not be merged with other processes'
+     * values, such as Hearth's own {@code hearth_*} metrics. Such a metric is exposed only by a
+     * registry it is registered with in this process, never by a multi-process collector. The
+     * last of {@code heapStorage()} and {@link #storage(ValueStorage)} wins.
+     */
+    public B heapStorage() {
+      this.heap = true;
+      this.storage = null;
+      return self();
+    }
+
+    /** True for types whose values always live on the heap, as in Python (info, state set). */
+    boolean heapOnly() {
+      return false;
     }
 
     /** The suffix this type strips from a given name (counter: {@code _total}). */

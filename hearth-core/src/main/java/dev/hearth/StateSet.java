@@ -43,7 +43,7 @@ public final class StateSet extends Metric<StateSet.Child> {
   }
 
   @Override
-  Child newChild(String[] values) {
+  Child newChild(String[] values, boolean detached) {
     return new Child();
   }
 
@@ -114,6 +114,11 @@ public final class StateSet extends Metric<StateSet.Child> {
     @Override
     Builder self() {
       return this;
+    }
+
+    @Override
+    boolean heapOnly() {
+      return true;
     }
 
     /** The possible states, at least one, distinct; the first is the initial state. */

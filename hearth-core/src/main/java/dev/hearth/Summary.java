@@ -58,8 +58,8 @@ public final class Summary extends Metric<Summary.Child> {
   }
 
   @Override
-  Child newChild(String[] values) {
-    return new Child(values);
+  Child newChild(String[] values, boolean detached) {
+    return new Child(values, detached);
   }
 
   /** See {@link Child#observe(double)}. */
@@ -109,8 +109,8 @@ public final class Summary extends Metric<Summary.Child> {
     private final long createdMillis = System.currentTimeMillis();
     private long touchedNanos = System.nanoTime(); // read only when the metric expires series
 
-    Child(String[] values) {
-      if (storage == null) {
+    Child(String[] values, boolean detached) {
+      if (storage == null || detached) {
         count = new LongAdder();
         sum = new DoubleAdder();
         countSlot = null;
@@ -118,8 +118,8 @@ public final class Summary extends Metric<Summary.Child> {
       } else {
         count = null;
         sum = null;
-        countSlot = slot(name + "_count", values, null, null);
-        sumSlot = slot(name + "_sum", values, null, null);
+        countSlot = slot(false, name + "_count", values, null, null);
+        sumSlot = slot(false, name + "_sum", values, null, null);
       }
       window = quantiles.length == 0 ? null
           : new SlidingWindowQuantiles(quantiles, errors, maxAgeMillis, ageBuckets, System::currentTimeMillis);

@@ -11,9 +11,12 @@ import java.util.List;
  * {@code _sum}; a gauge's value), once, when the series is created; recording then goes straight
  * to the slot.
  *
- * <p>Install with {@link ValueStorages#install(ValueStorage)} before metrics are created, or pass
- * one to a metric builder's {@code storage(...)}. Without one, values live on the heap in striped
- * cells and this interface costs nothing.
+ * <p>Install with {@link ValueStorages#install(ValueStorage)} before metrics are created (or let
+ * a {@link ValueStorageProvider} install one from the environment), or pass one to a metric
+ * builder's {@code storage(...)}; a builder's {@code heapStorage()} keeps a metric on the heap
+ * regardless. Without one, values live on the heap in striped cells and this interface costs
+ * nothing. Series of a metric with a storage cannot be removed ({@code remove}, {@code clear},
+ * {@code expireAfter} and {@code Gauge.setFunction} throw): the storage may be read by others.
  *
  * <p>Implementations must be thread-safe.
  */

@@ -1,8 +1,10 @@
 package dev.hearth.multiprocess;
 
+import dev.hearth.Counter;
 import dev.hearth.MultiprocessMode;
 import dev.hearth.model.MetricType;
 import dev.hearth.multiprocess.internal.CompactionJournal;
+import dev.hearth.multiprocess.internal.DbFileException;
 import dev.hearth.multiprocess.internal.DbKey;
 import dev.hearth.multiprocess.internal.LockRegistry;
 import dev.hearth.multiprocess.internal.MmapDbFile;
@@ -18,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link ValueStorage} keeping every value in memory-mapped files that Python
@@ -53,7 +57,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * writer with the same id fails with an error naming the file, and
  * {@link MultiProcessCollector.Builder#lockBasedLiveness(boolean)} can tell live writers from
  * dead ones. Other code in the JVM must not open these files: closing any descriptor of a file
- * drops the process's lock on it. Thread-safe.
+ * drops the process's lock on it.
+ *
+ * <p>Files are created and grown with real blocks (zeros are written, not a sparse
+ * {@code setLength}), so a full file system shows as an {@link IOException} when a series is
+ * created, never as a crash when a value is written through the mapping. Such a failure is logged
+ * once per storage and counted in {@code hearth_multiprocess_write_errors_total}
+ * ({@link MultiProcess#writeErrors()}); the new series then keeps its values in this process's
+ * memory (exposed by no multi-process collector), every other series goes on in its file, and no
+ * value recorded before is lost. Thread-safe.
  */
 public final class MmapValueStorage implements ValueStorage, Closeable {
   private final Path directory;
@@ -61,6 +73,14 @@ public final class MmapValueStorage implements ValueStorage, Closeable {
   private final FormatVersion format;
   private final Map<String, MmapDbFile> files = new ConcurrentHashMap<>();
   private final Map<String, DoubleSlot> slots = new ConcurrentHashMap<>();
+  private final AtomicBoolean writeFailureLogged = new AtomicBoolean();
+  private static final System.Logger LOG = System.getLogger(MmapValueStorage.class.getName());
+  /** Failed file creations and growths of every storage in this JVM: a per-process fact. */
+  static final Counter WRITE_ERRORS = Counter.builder("hearth_multiprocess_write_errors_total")
+      .help("Multi-process files that could not be created or grown (e.g. a full disk); the series"
+          + " concerned keep their values in this process's memory only.")
+      .heapStorage()
+      .build();
   /** Held from before the first file is opened until close(): this writer's proof of life. */
   private LockRegistry.ProcessLock processLock; // guarded by
   // processLockGuard; null where the file system cannot lock
@@ -126,20 +146,58 @@ public final class MmapValueStorage implements ValueStorage, Closeable {
     String key = DbKey.encode(familyName, sampleName, labelNames, labelValues, help);
     String fileName = prefix + "_" + processId + ".db";
     return slots.computeIfAbsent(fileName + '\n' + key, k -> {
-      MmapDbFile file = file(fileName);
-      int offset = file.valueOffset(key);
-      if (type != MetricType.GAUGE) { // counter, histogram, summary: additive, striped
-        return new StripedSlot(file, offset, key,
-            stripe -> file(prefix + "_" + processId + "_s" + stripe + ".db"));
+      StripedSlot.Stripe entry = entry(fileName, key);
+      if (entry == null) { // logged and counted: this series lives on in memory
+        return new HeapSlot();
       }
-      return timestamped ? new TimestampedSlot(file, offset) : new Slot(file, offset);
+      if (type != MetricType.GAUGE) { // counter, histogram, summary: additive, striped
+        return new StripedSlot(entry.file, entry.offset, key,
+            stripe -> entry(prefix + "_" + processId + "_s" + stripe + ".db", key));
+      }
+      return timestamped ? new TimestampedSlot(entry.file, entry.offset)
+          : new Slot(entry.file, entry.offset);
     });
   }
 
-  private MmapDbFile file(String fileName) {
-    if (lockState != 1) {
+  /**
+   * The entry of {@code key} in {@code fileName}, created when absent; null (logged once,
+   * counted) when the file cannot be created or grown, e.g. on a full disk.
+   *
+   * @throws UncheckedIOException when the file exists but cannot be continued or is written by
+   *     another process with this id: a set-up error, not a lack of space
+   */
+  private StripedSlot.Stripe entry(String fileName, String key) {
+    if (lockState != 1) { // outside the try: a refused lock is a set-up error, never a heap slot
       lockProcess(fileName);
     }
+    try {
+      MmapDbFile f = file(fileName);
+      return new StripedSlot.Stripe(f, f.valueOffset(key));
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof DbFileException) {
+        throw e;
+      }
+      WRITE_ERRORS.inc();
+      if (writeFailureLogged.compareAndSet(false, true)) {
+        LOG.log(System.Logger.Level.WARNING, "Cannot write multiprocess file "
+            + directory.resolve(fileName) + " (" + e.getCause().getMessage() + "): series that do"
+            + " not fit keep their values in this process's memory only, where no multi-process"
+            + " collector sees them; values recorded before are kept. Counted in "
+            + "hearth_multiprocess_write_errors_total; further failures of " + this
+            + " are not logged.", e);
+      }
+      return null;
+    }
+  }
+
+  /**
+   * The open file {@code fileName}, opened (created when absent) on first use; the process lock
+   * is held.
+   *
+   * @throws UncheckedIOException when it cannot be opened or created; the cause is a
+   *     {@link DbFileException} when it exists but cannot be written by this storage
+   */
+  private MmapDbFile file(String fileName) {
     return files.computeIfAbsent(fileName, n -> {
       try {
         return MmapDbFile.open(directory.resolve(n), format);
@@ -238,6 +296,30 @@ public final class MmapValueStorage implements ValueStorage, Closeable {
     @Override
     public double get() {
       return file.get(offset);
+    }
+  }
+
+  /** A series' value in this process's memory, when its file could not be written. */
+  private static final class HeapSlot implements DoubleSlot {
+    private final AtomicLong bits = new AtomicLong();
+
+    @Override
+    public void add(double delta) {
+      long b;
+      do {
+        b = bits.get();
+      } while (!bits.weakCompareAndSetVolatile(
+          b, Double.doubleToRawLongBits(Double.longBitsToDouble(b) + delta)));
+    }
+
+    @Override
+    public void set(double value) {
+      bits.set(Double.doubleToRawLongBits(value));
+    }
+
+    @Override
+    public double get() {
+      return Double.longBitsToDouble(bits.get());
     }
   }
 

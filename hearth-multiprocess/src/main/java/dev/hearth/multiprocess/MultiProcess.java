@@ -1,6 +1,9 @@
 package dev.hearth.multiprocess;
 
+import dev.hearth.CollectorRegistry;
+import dev.hearth.Counter;
 import dev.hearth.MultiprocessMode;
+import dev.hearth.spi.ValueStorage;
 import dev.hearth.spi.ValueStorages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,9 +20,12 @@ import java.util.Objects;
  * memory-mapped files in a shared directory, and a {@link MultiProcessCollector} merges them.
  *
  * <pre>{@code
- * // each worker process, before creating metrics:
- * MultiProcess.enableFromEnvironment();        // PROMETHEUS_MULTIPROC_DIR
- * Counter requests = Counter.builder("requests_total").help("Requests").build();
+ * // each worker process: nothing but the variable, as in Python
+ * //   export PROMETHEUS_MULTIPROC_DIR=/run/metrics
+ * Counter requests = Counter.builder("requests_total").help("Requests").build(); // in the files
+ *
+ * // or explicitly, before creating metrics (wins over the variable):
+ * MultiProcess.enable(Path.of("/run/metrics"));
  *
  * // the process serving /metrics:
  * CollectorRegistry registry = new CollectorRegistry();
@@ -30,7 +36,10 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Environment: {@code PROMETHEUS_MULTIPROC_DIR} (or the deprecated lower-case
- * {@code prometheus_multiproc_dir}) names the directory; {@code HEARTH_MULTIPROC_FORMAT} is
+ * {@code prometheus_multiproc_dir}) names the directory. When it is set, the first metric built
+ * without an explicit storage enables multi-process mode by itself (core finds
+ * {@link MultiProcessStorageProvider} with {@link java.util.ServiceLoader}), exactly as
+ * {@link #enableFromEnvironment()} would; {@code HEARTH_MULTIPROC_FORMAT} is
  * {@code v2} (default, client_python 0.18 and later) or {@code v1} (client_python 0.17 and
  * earlier); {@code HEARTH_MULTIPROC_PROCESS_ID} replaces the pid in file names (set it where
  * every process is pid 1, as in containers). Wipe the directory when the group of processes
@@ -38,13 +47,19 @@ import java.util.Objects;
  * ({@link #compact(Path)}, {@link #compactEvery(Path, Duration)}: Hearth writers only).
  *
  * <p>Summary quantiles, info and state set metrics are not shared between processes; see the
- * package documentation.
+ * package documentation. Metrics whose values are in the files reject {@code remove},
+ * {@code clear}, {@code expireAfter} and {@code Gauge.setFunction} with an
+ * {@link IllegalStateException}: the files keep every entry, so a collector would go on exposing
+ * the series (Python silently keeps exposing them). Hearth's own {@code hearth_*} metrics stay on
+ * the heap of each process.
+ *
+ * <p>Enabling registers {@link #writeErrors()} with the default registry.
  */
 public final class MultiProcess {
   /** The directory variable Python uses. */
-  public static final String DIR_ENV = "PROMETHEUS_MULTIPROC_DIR";
+  public static final String DIR_ENV = ValueStorages.MULTIPROC_DIR_ENV;
   /** The deprecated lower-case variant Python still reads. */
-  public static final String LEGACY_DIR_ENV = "prometheus_multiproc_dir";
+  public static final String LEGACY_DIR_ENV = ValueStorages.LEGACY_MULTIPROC_DIR_ENV;
   /** {@code v1} or {@code v2}. */
   public static final String FORMAT_ENV = "HEARTH_MULTIPROC_FORMAT";
   /** Replaces the pid in file names. */
@@ -73,6 +88,19 @@ public final class MultiProcess {
   }
 
   static MmapValueStorage enable(Path dir, Map<String, String> env) {
+    MmapValueStorage storage = storageFor(dir, env);
+    ValueStorages.install(storage);
+    registerWriteErrors();
+    return storage;
+  }
+
+  /**
+   * A new storage for {@code dir} configured from {@code env}, or the installed one when it
+   * already writes {@code dir} with the same process id and format (the environment enabled it
+   * when a metric was built before this call): a second storage with the same id would be
+   * refused the files' locks.
+   */
+  private static MmapValueStorage storageFor(Path dir, Map<String, String> env) {
     checkDirectory(dir);
     MmapValueStorage.Builder b = MmapValueStorage.builder(dir);
     String format = env.get(FORMAT_ENV);
@@ -84,8 +112,38 @@ public final class MultiProcess {
       b.processId(id.trim());
     }
     MmapValueStorage storage = b.build();
-    ValueStorages.install(storage);
+    ValueStorage installed = ValueStorages.installed();
+    if (installed instanceof MmapValueStorage) {
+      MmapValueStorage same = (MmapValueStorage) installed;
+      if (same.directory().toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())
+          && same.processId().equals(storage.processId()) && same.format() == storage.format()) {
+        return same;
+      }
+    }
     return storage;
+  }
+
+  private static boolean writeErrorsRegistered; // guarded by MultiProcess.class
+
+  private static synchronized void registerWriteErrors() {
+    if (!writeErrorsRegistered) {
+      writeErrorsRegistered = true;
+      try {
+        CollectorRegistry.defaultRegistry().register(MmapValueStorage.WRITE_ERRORS);
+      } catch (IllegalArgumentException alreadyTaken) {
+        // the application registered it (or a metric of that name) itself
+      }
+    }
+  }
+
+  /**
+   * {@code hearth_multiprocess_write_errors_total}: the multi-process files this JVM could not
+   * create or grow (e.g. on a full disk), after which the series concerned keep their values in
+   * memory only. A per-process heap counter, registered with the default registry when
+   * multi-process mode is enabled; register it with another registry to expose it there.
+   */
+  public static Counter writeErrors() {
+    return MmapValueStorage.WRITE_ERRORS;
   }
 
   static Path directoryFromEnvironment(Map<String, String> env) {

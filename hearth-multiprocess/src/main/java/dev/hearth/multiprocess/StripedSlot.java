@@ -43,21 +43,22 @@ final class StripedSlot implements DoubleSlot {
   private final MmapDbFile base;
   private final int baseOffset;
   private final String key;
-  private final IntFunction<MmapDbFile> stripeFiles;
+  private final IntFunction<Stripe> stripeEntries;
   /** Null until a compare-and-set on the base entry fails; element {@code k - 1} is stripe k. */
   private volatile Stripe[] stripes;
   /** Set when a stripe could not be created: adds that have no stripe go to the base entry. */
   private volatile boolean stripeFailed;
 
   /**
-   * A slot adding to {@code key} at {@code baseOffset} of {@code base}; {@code stripeFiles}
-   * opens (or returns the already open) file of stripe {@code k}.
+   * A slot adding to {@code key} at {@code baseOffset} of {@code base}; {@code stripeEntries}
+   * returns the entry of {@code key} in the file of stripe {@code k} (opening or extending the
+   * file), or null when it cannot be written (e.g. a full disk: the storage logs and counts that).
    */
-  StripedSlot(MmapDbFile base, int baseOffset, String key, IntFunction<MmapDbFile> stripeFiles) {
+  StripedSlot(MmapDbFile base, int baseOffset, String key, IntFunction<Stripe> stripeEntries) {
     this.base = base;
     this.baseOffset = baseOffset;
     this.key = key;
-    this.stripeFiles = stripeFiles;
+    this.stripeEntries = stripeEntries;
   }
 
   /** A power of two at least {@code 2 * processors}, at least 2 and at most 16. */
@@ -130,13 +131,16 @@ final class StripedSlot implements DoubleSlot {
         return st;
       }
       try {
-        MmapDbFile f = stripeFiles.apply(i + 1);
-        st = new Stripe(f, f.valueOffset(key));
-      } catch (RuntimeException e) { // e.g. the disk is full: the base entry still works
+        st = stripeEntries.apply(i + 1);
+      } catch (RuntimeException e) { // e.g. the storage was closed: the base entry still works
         stripeFailed = true;
         LOG.log(System.Logger.Level.WARNING, "Cannot create stripe " + (i + 1) + " of multiprocess"
             + " entry " + key + " of " + base.path() + "; adds without a stripe go to that file: " + e,
             e);
+        return null;
+      }
+      if (st == null) { // the storage has logged and counted why
+        stripeFailed = true;
         return null;
       }
       ELEMENTS.setRelease(s, i, st);

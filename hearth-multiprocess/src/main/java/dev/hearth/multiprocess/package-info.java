@@ -1,7 +1,8 @@
 /**
  * Multi-process mode, file-compatible with Python prometheus_client's: each process writes its
  * values to memory-mapped {@code .db} files in a shared directory ({@link
- * dev.hearth.multiprocess.MmapValueStorage}, installed by {@link
+ * dev.hearth.multiprocess.MmapValueStorage}, installed when the first metric is built if
+ * {@code PROMETHEUS_MULTIPROC_DIR} is set, or by {@link
  * dev.hearth.multiprocess.MultiProcess#enable}), and one process serves the merged view ({@link
  * dev.hearth.multiprocess.MultiProcessCollector}).
  *

@@ -6,11 +6,13 @@ import dev.hearth.CollectorRegistry;
 import dev.hearth.Counter;
 import dev.hearth.Gauge;
 import dev.hearth.Histogram;
+import dev.hearth.Metric;
 import dev.hearth.MultiprocessMode;
 import dev.hearth.Summary;
 import dev.hearth.exposition.ExpositionFormat;
 import dev.hearth.exposition.ExpositionParser;
 import dev.hearth.model.MetricSnapshot;
+import dev.hearth.spi.ValueStorage;
 import dev.hearth.testing.Peers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,15 +59,16 @@ class LiveInteropTest {
       "sys.stdout.write(generate_latest(r).decode('utf-8'))",
       "");
 
-  static void record(MmapValueStorage s, int n) {
-    Counter c = Counter.builder("interop_requests_total").help("Requests.").labelNames("path")
-        .storage(s).build();
-    Gauge g = Gauge.builder("interop_inflight").help("In flight.")
-        .multiprocessMode(MultiprocessMode.LIVESUM).storage(s).build();
-    Gauge a = Gauge.builder("interop_pid_value").help("Per process.").storage(s).build();
-    Histogram h = Histogram.builder("interop_latency_seconds").help("Latency.").buckets(0.5, 1.0)
-        .storage(s).build();
-    Summary sm = Summary.builder("interop_size_bytes").help("Sizes.").storage(s).build();
+  /** Records the metrics of {@link #PY_WRITER} into {@code s}, or the default storage if null. */
+  static void record(ValueStorage s, int n) {
+    Counter c = in(s, Counter.builder("interop_requests_total").help("Requests.")
+        .labelNames("path")).build();
+    Gauge g = in(s, Gauge.builder("interop_inflight").help("In flight.")
+        .multiprocessMode(MultiprocessMode.LIVESUM)).build();
+    Gauge a = in(s, Gauge.builder("interop_pid_value").help("Per process.")).build();
+    Histogram h = in(s, Histogram.builder("interop_latency_seconds").help("Latency.")
+        .buckets(0.5, 1.0)).build();
+    Summary sm = in(s, Summary.builder("interop_size_bytes").help("Sizes.")).build();
     for (int i = 0; i < n; i++) {
       c.labels("/a").inc();
       c.labels("/b").inc(0.5);
@@ -75,6 +78,10 @@ class LiveInteropTest {
     }
     g.inc(2);
     a.set(1);
+  }
+
+  private static <B extends Metric.Builder<B, ?>> B in(ValueStorage s, B builder) {
+    return s == null ? builder : builder.storage(s);
   }
 
   private static Process python(Path dir, String script, String... args) throws IOException {
@@ -121,18 +128,7 @@ class LiveInteropTest {
       int writers = 4;
       CollectorRegistry registry = new CollectorRegistry();
       registry.register(new MultiProcessCollector(dir));
-      assertThat(registry.getSampleValue("interop_requests_total", Map.of("path", "/a")))
-          .isEqualTo(writers * N * 1.0);
-      assertThat(registry.getSampleValue("interop_requests_total", Map.of("path", "/b")))
-          .isEqualTo(writers * N * 0.5);
-      assertThat(registry.getSampleValue("interop_latency_seconds_bucket", Map.of("le", "0.5")))
-          .isEqualTo(writers * N * 1.0);
-      assertThat(registry.getSampleValue("interop_latency_seconds_count"))
-          .isEqualTo(writers * N * 2.0);
-      assertThat(registry.getSampleValue("interop_latency_seconds_sum"))
-          .isEqualTo(writers * N * 1.0);
-      assertThat(registry.getSampleValue("interop_size_bytes_sum")).isEqualTo(writers * N * 10.0);
-      assertThat(registry.getSampleValue("interop_inflight")).isEqualTo(writers * 2.0);
+      assertTotals(registry, writers, N);
       assertThat(registry.getSampleValue("interop_pid_value", Map.of("pid", "injvm"))).isEqualTo(1.0);
       assertThat(registry.getSampleValue("interop_pid_value", Map.of("pid", "forked"))).isEqualTo(1.0);
       assertSameAsPython(dir);
@@ -141,6 +137,22 @@ class LiveInteropTest {
       assertThat(registry.getSampleValue("interop_inflight")).isEqualTo((writers - 1) * 2.0);
       assertSameAsPython(dir);
     }
+  }
+
+  /** The merged totals of {@code writers} processes that each ran {@link #record} {@code n} times. */
+  static void assertTotals(CollectorRegistry registry, int writers, int n) {
+    assertThat(registry.getSampleValue("interop_requests_total", Map.of("path", "/a")))
+        .isEqualTo(writers * n * 1.0);
+    assertThat(registry.getSampleValue("interop_requests_total", Map.of("path", "/b")))
+        .isEqualTo(writers * n * 0.5);
+    assertThat(registry.getSampleValue("interop_latency_seconds_bucket", Map.of("le", "0.5")))
+        .isEqualTo(writers * n * 1.0);
+    assertThat(registry.getSampleValue("interop_latency_seconds_count"))
+        .isEqualTo(writers * n * 2.0);
+    assertThat(registry.getSampleValue("interop_latency_seconds_sum"))
+        .isEqualTo(writers * n * 1.0);
+    assertThat(registry.getSampleValue("interop_size_bytes_sum")).isEqualTo(writers * n * 10.0);
+    assertThat(registry.getSampleValue("interop_inflight")).isEqualTo(writers * 2.0);
   }
 
   static void assertSameAsPython(Path dir) throws Exception {

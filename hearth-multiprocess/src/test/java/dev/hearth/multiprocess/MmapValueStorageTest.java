@@ -150,6 +150,14 @@ class MmapValueStorageTest {
       assertThat(s.processId()).isEqualTo("7");
       Counter.builder("c").help("h").build().inc();
       assertThat(Files.exists(dir.resolve("counter_7.db"))).isTrue();
+      // enabling again (e.g. after the environment did) keeps the storage that holds the locks
+      assertThat(MultiProcess.enable(dir.resolve("."),
+          Map.of("HEARTH_MULTIPROC_FORMAT", "v1", "HEARTH_MULTIPROC_PROCESS_ID", "7"))).isSameAs(s);
+      try (MmapValueStorage other = MultiProcess.enable(dir,
+          Map.of("HEARTH_MULTIPROC_FORMAT", "v1", "HEARTH_MULTIPROC_PROCESS_ID", "8"))) {
+        assertThat(other).isNotSameAs(s);
+        assertThat(ValueStorages.current()).isSameAs(other);
+      }
     }
     try (MmapValueStorage s = MultiProcess.enable(dir, Map.of())) {
       assertThat(s.format()).isEqualTo(FormatVersion.V2);

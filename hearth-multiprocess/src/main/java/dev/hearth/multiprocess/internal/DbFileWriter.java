@@ -13,7 +13,7 @@ import java.util.List;
  * Writes a complete {@code .db} file in one go, as Python's {@code MmapedDict} would have left it
  * after creating the same keys in the same order and setting their values: header, entries back
  * to back (timestamps 0.0 in v2), the file sized to {@link DbLayout#INITIAL_SIZE} doubled until
- * everything fits, the rest zero. The file is forced to disk before this returns.
+ * everything fits, the rest zero (written, so the file has real blocks, as {@link MmapDbFile}'s). The file is forced to disk before this returns.
  *
  * <p>Internal API: not for public use, can change at any time.
  */
@@ -56,7 +56,12 @@ public final class DbFileWriter {
       f.setLength(0);
       f.seek(0);
       f.write(b.array());
-      f.setLength(capacity);
+      // the rest as real zeros, not a sparse setLength: a full disk fails here, and a mapping of
+      // the file never meets an unbacked page
+      byte[] zeros = new byte[(int) Math.min(capacity - used, 1 << 16)];
+      for (long at = used; at < capacity; at += zeros.length) {
+        f.write(zeros, 0, (int) Math.min(zeros.length, capacity - at));
+      }
       f.getFD().sync();
     }
   }

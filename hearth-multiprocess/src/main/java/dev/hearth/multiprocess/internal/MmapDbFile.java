@@ -24,8 +24,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One {@code .db} file opened for writing, memory-mapped as Python's {@code MmapedDict} does: a
  * new file is sized to {@link DbLayout#INITIAL_SIZE}, doubled (and remapped) whenever an entry
- * does not fit; an existing file is parsed strictly in the configured format and its values
- * continue. Entries are appended under a lock (entry bytes first, then {@code used}); values are
+ * does not fit. Unlike Python, which sizes with {@code truncate} (a sparse file), every byte of a
+ * new file or of a growth is written (zeros) before it is mapped, as is the unused part of an
+ * existing file when it is opened: on a sparse file the first write to a page allocates its
+ * block, and on a full file system that write through the mapping is a {@code SIGBUS} that kills
+ * the JVM. Writing the zeros turns a full disk into an {@link IOException} when a file is opened
+ * or grown, which the storage handles; a failed growth is truncated back, and the mapping and its
+ * values stay as they were. (On copy-on-write file systems such as btrfs or ZFS a write to an
+ * allocated block can still need a new one; there a full disk can still fault.) An existing file
+ * is parsed strictly in the configured format and its values continue. Entries are appended under a lock (entry bytes first, then {@code used}); values are
  * read and updated lock-free with atomic 8-byte accesses on the mapping, so {@link #add} loses
  * no concurrent update. Old mappings stay valid after a remap (they map the same pages and are
  * never unmapped explicitly), so a writer holding an old buffer still updates the file.
@@ -82,8 +89,13 @@ public final class MmapDbFile implements Closeable {
             + " storage with the same process id; every writer needs its own id");
       }
       long size = file.length();
-      if (size == 0) {
-        file.setLength(DbLayout.INITIAL_SIZE);
+      if (size == 0) { // created in place (no hard links here): size it with real blocks
+        try {
+          reserve(0, DbLayout.INITIAL_SIZE, true);
+        } catch (IOException e) {
+          Files.deleteIfExists(path); // an empty .db file would fail Python's reader
+          throw e;
+        }
         size = DbLayout.INITIAL_SIZE;
       }
       if (size > Integer.MAX_VALUE) {
@@ -92,7 +104,11 @@ public final class MmapDbFile implements Closeable {
       capacity = size;
       buffer = map(size);
       int u = (int) INTS.getVolatile(buffer, DbLayout.USED_OFFSET);
+      // whoever sized the file (Python truncates: sparse), its unused part gets real blocks
+      // before the mapping writes there (reading a hole is safe); a file that fails the checks
+      // below is left untouched
       if (u == 0) {
+        reserve(0, size, false);
         used = DbLayout.HEADER_SIZE;
         INTS.setRelease(buffer, DbLayout.USED_OFFSET, used);
       } else {
@@ -108,6 +124,7 @@ public final class MmapDbFile implements Closeable {
         for (DbFileParser.RawEntry e : parsed.entries) {
           valueOffsets.put(e.key, e.valueOffset);
         }
+        reserve(used, size, false);
       }
       OPEN.put(this.path, this);
       ok = true;
@@ -129,18 +146,46 @@ public final class MmapDbFile implements Closeable {
     Path temp = path.resolveSibling("." + path.getFileName() + "." + ProcessHandle.current().pid()
         + "." + Thread.currentThread().getId() + ".new");
     try {
+      byte[] initial = new byte[DbLayout.INITIAL_SIZE]; // every block written: see the class comment
+      ByteBuffer.wrap(initial).order(ByteOrder.LITTLE_ENDIAN)
+          .putInt(DbLayout.USED_OFFSET, DbLayout.HEADER_SIZE);
       try (RandomAccessFile f = new RandomAccessFile(temp.toFile(), "rw")) {
-        f.setLength(DbLayout.INITIAL_SIZE);
-        f.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)
-            .putInt(DbLayout.HEADER_SIZE).array());
+        f.write(initial); // a full disk fails here, before any .db name exists
       }
-      Files.createLink(path, temp);
-    } catch (FileAlreadyExistsException e) {
-      // another writer created it first: open that one
-    } catch (UnsupportedOperationException | IOException e) {
-      // no hard links here: the constructor creates and sizes the file in place
+      try {
+        Files.createLink(path, temp);
+      } catch (FileAlreadyExistsException e) {
+        // another writer created it first: open that one
+      } catch (UnsupportedOperationException | IOException e) {
+        // no hard links here: the constructor creates and sizes the file in place
+      }
     } finally {
       Files.deleteIfExists(temp);
+    }
+  }
+
+  /**
+   * Writes zeros over {@code [from, to)} so the file system allocates those blocks now, throwing
+   * (e.g. "No space left on device") here rather than faulting later in the mapping; on failure,
+   * with {@code truncate}, the file is truncated back to {@code from} (the region was new).
+   */
+  private void reserve(long from, long to, boolean truncate) throws IOException {
+    ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(to - from, 1 << 16));
+    long p = from;
+    try {
+      while (p < to) {
+        zeros.clear().limit((int) Math.min(zeros.capacity(), to - p));
+        p += channel.write(zeros, p);
+      }
+    } catch (IOException e) {
+      if (truncate) {
+        try {
+          channel.truncate(from); // give back what was reserved
+        } catch (IOException again) {
+          e.addSuppressed(again);
+        }
+      }
+      throw e;
     }
   }
 
@@ -190,10 +235,11 @@ public final class MmapDbFile implements Closeable {
       if (newCapacity > Integer.MAX_VALUE) {
         throw new IOException(name + ": growing to " + newCapacity + " bytes exceeds 2 GiB");
       }
-      while (capacity < newCapacity) { // one truncate and remap per doubling, as Python
+      while (capacity < newCapacity) { // one growth and remap per doubling, as Python
+        reserve(capacity, capacity * 2, true); // throws before anything changes if the disk is full
+        MappedByteBuffer grown = map(capacity * 2);
         capacity *= 2;
-        file.setLength(capacity);
-        buffer = map(capacity);
+        buffer = grown;
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot grow multiprocess file " + path + " for key " + key, e);
