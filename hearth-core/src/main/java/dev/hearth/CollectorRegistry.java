@@ -75,7 +75,7 @@ public final class CollectorRegistry {
       }
     };
     for (String family : List.of("hearth_collector_errors", "hearth_metric_series",
-        "hearth_cardinality_overflow")) {
+        "hearth_cardinality_overflow", "hearth_ignored_nan_observations")) {
       MetricType type = family.equals("hearth_metric_series") ? MetricType.GAUGE : MetricType.COUNTER;
       for (String name : exposedNames(family, type)) {
         namesToCollectors.put(name, self);
@@ -254,8 +254,9 @@ public final class CollectorRegistry {
   }
 
   /**
-   * {@code hearth_metric_series{metric}} for every registered labelled metric and
-   * {@code hearth_cardinality_overflow_total{metric}} for those that hit their limit.
+   * {@code hearth_metric_series{metric}} for every registered labelled metric,
+   * {@code hearth_cardinality_overflow_total{metric}} for those that hit their limit and
+   * {@code hearth_ignored_nan_observations_total{metric}} for those that ignored a NaN.
    */
   private List<MetricSnapshot<?>> cardinalitySnapshots() {
     GaugeMetricFamily series = new GaugeMetricFamily("hearth_metric_series",
@@ -263,9 +264,18 @@ public final class CollectorRegistry {
     CounterMetricFamily overflow = new CounterMetricFamily("hearth_cardinality_overflow_total",
         "Lookups of new label combinations past a metric's series limit (routed to the overflow series or dropped).",
         List.of("metric"));
+    CounterMetricFamily nan = new CounterMetricFamily("hearth_ignored_nan_observations_total",
+        "NaN observations a histogram or summary ignored (OpenMetrics forbids a NaN _sum).",
+        List.of("metric"));
     boolean anySeries = false;
     boolean anyOverflow = false;
+    boolean anyNaN = false;
     for (Collector c : collectors) {
+      long ignored = c instanceof Metric ? ((Metric<?>) c).ignoredNaNObservations() : 0;
+      if (ignored > 0) {
+        nan.addMetric(List.of(((Metric<?>) c).name()), ignored);
+        anyNaN = true;
+      }
       if (c instanceof Metric && !((Metric<?>) c).labelNames().isEmpty()) {
         Metric<?> m = (Metric<?>) c;
         series.addMetric(List.of(m.name()), m.childCount());
@@ -277,12 +287,15 @@ public final class CollectorRegistry {
         }
       }
     }
-    List<MetricSnapshot<?>> out = new ArrayList<>(2);
+    List<MetricSnapshot<?>> out = new ArrayList<>(3);
     if (anySeries) {
       out.add(series.build());
     }
     if (anyOverflow) {
       out.add(overflow.build());
+    }
+    if (anyNaN) {
+      out.add(nan.build());
     }
     return out;
   }

@@ -52,6 +52,8 @@ public abstract class Metric<C> implements Collector {
   private volatile C overflow;
   private volatile C dropped;
   private final java.util.concurrent.atomic.LongAdder overflowEvents = new java.util.concurrent.atomic.LongAdder();
+  /** NaN observations ignored by a histogram or summary (always 0 for other types). */
+  final java.util.concurrent.atomic.LongAdder ignoredNaN = new java.util.concurrent.atomic.LongAdder();
   private volatile boolean limitWarned;
   /** Series not recorded to for this long are removed at the next scrape; 0: never. */
   final long expireAfterNanos;
@@ -98,6 +100,14 @@ public abstract class Metric<C> implements Collector {
   /** Lookups routed to the overflow series or dropped because of the limit, so far. */
   public long overflowCount() {
     return overflowEvents.sum();
+  }
+
+  /**
+   * NaN observations a {@link Histogram} or {@link Summary} ignored so far (0 for other types);
+   * exposed by the registry as {@code hearth_ignored_nan_observations_total{metric}}.
+   */
+  public long ignoredNaNObservations() {
+    return ignoredNaN.sum();
   }
 
   /** Creates the single child of a metric without labels; subclass constructors call it last. */
