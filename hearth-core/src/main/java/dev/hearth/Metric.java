@@ -235,8 +235,19 @@ public abstract class Metric<C> implements Collector {
     return create(values);
   }
 
-  /** The miss path of a lookup: create the child, or apply the cardinality policy. */
+  /**
+   * The miss path of a lookup: create the child, or apply the cardinality policy. A real value
+   * equal to {@link CardinalityPolicy#OVERFLOW_VALUE} is refused here (existing children are never
+   * looked at again), so it cannot become a second series with the overflow series' labels.
+   */
   private C create(String[] values) {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i].equals(CardinalityPolicy.OVERFLOW_VALUE)) {
+        throw new IllegalArgumentException(describeForErrors() + ": label '" + labelNames[i]
+            + "' has the value '" + CardinalityPolicy.OVERFLOW_VALUE
+            + "', which is reserved for the overflow series (see CardinalityPolicy)");
+      }
+    }
     C c = children.computeIfAbsent(values, this::newChild, maxSeries);
     if (c != null) {
       return c;
