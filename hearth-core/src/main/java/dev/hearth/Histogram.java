@@ -1,5 +1,6 @@
 package dev.hearth;
 
+import dev.hearth.internal.ModelAccess;
 import dev.hearth.model.DataPoint;
 import dev.hearth.model.Exemplar;
 import dev.hearth.model.HistogramSnapshot;
@@ -107,7 +108,7 @@ public final class Histogram extends Metric<Histogram.Child> {
   public HistogramSnapshot snapshot() {
     List<HistogramSnapshot.DataPoint> points = new ArrayList<>(childCount());
     forEachChild((labels, c) -> points.add(c.dataPoint(labels)));
-    return new HistogramSnapshot(name, help, unit, points);
+    return ModelAccess.snapshot(MetricType.HISTOGRAM, name, help, unit, points); // unchecked: valid by construction
   }
 
   @Override
@@ -185,9 +186,12 @@ public final class Histogram extends Metric<Histogram.Child> {
     /**
      * Records one observation and keeps it as its bucket's exemplar (e.g. with a trace ID). NaN
      * is ignored and counted, with its exemplar.
+     *
+     * @throws IllegalArgumentException, recording nothing, when an exemplar label name is invalid
+     *     or reserved, or names and values exceed 128 characters
      */
     public void observe(double value, Map<String, String> exemplarLabels) {
-      Exemplar e = Exemplar.of(Labels.of(exemplarLabels), value, System.currentTimeMillis());
+      Exemplar e = exemplar(value, exemplarLabels);
       if (value != value) {
         ignoredNaN.increment();
         return;

@@ -3,6 +3,7 @@ package dev.hearth;
 import dev.hearth.internal.ChildTable;
 import dev.hearth.internal.ModelAccess;
 import dev.hearth.internal.Names;
+import dev.hearth.model.Exemplar;
 import dev.hearth.model.Labels;
 import dev.hearth.model.MetricSnapshot;
 import dev.hearth.model.MetricType;
@@ -352,6 +353,20 @@ public abstract class Metric<C> implements Collector {
   String describeForErrors() {
     String t = getClass().getSimpleName();
     return t + " '" + name + "'";
+  }
+
+  /**
+   * The exemplar of a recording, checked before anything is recorded (so a rejected exemplar
+   * rejects the whole call and loses no data already recorded).
+   *
+   * @throws IllegalArgumentException naming this metric and the offending exemplar label
+   */
+  final Exemplar exemplar(double value, Map<String, String> exemplarLabels) {
+    try {
+      return Exemplar.of(Labels.of(exemplarLabels), value, System.currentTimeMillis());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(describeForErrors() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Labels of a child, sharing this metric's name array. */

@@ -1,5 +1,6 @@
 package dev.hearth;
 
+import dev.hearth.internal.ModelAccess;
 import dev.hearth.internal.SlidingWindowQuantiles;
 import dev.hearth.model.DataPoint;
 import dev.hearth.model.Labels;
@@ -95,7 +96,7 @@ public final class Summary extends Metric<Summary.Child> {
   public SummarySnapshot snapshot() {
     List<SummarySnapshot.DataPoint> points = new ArrayList<>(childCount());
     forEachChild((labels, c) -> points.add(c.dataPoint(labels)));
-    return new SummarySnapshot(name, help, unit, points);
+    return ModelAccess.snapshot(MetricType.SUMMARY, name, help, unit, points); // unchecked: valid by construction
   }
 
   @Override

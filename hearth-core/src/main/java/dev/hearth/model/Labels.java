@@ -104,6 +104,11 @@ public final class Labels {
     return sharedNames.length == 0 ? EMPTY : new Labels(sharedNames, ownedValues);
   }
 
+  /** True when both share one name array (the children of one metric): their names are equal. */
+  boolean sharesNamesWith(Labels other) {
+    return names == other.names;
+  }
+
   /** The number of labels. */
   public int size() {
     return names.length;
