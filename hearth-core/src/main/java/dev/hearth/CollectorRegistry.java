@@ -1,5 +1,6 @@
 package dev.hearth;
 
+import dev.hearth.internal.ExposedNames;
 import dev.hearth.internal.Names;
 import dev.hearth.internal.ThrottledLogger;
 import dev.hearth.model.Labels;
@@ -28,14 +29,46 @@ import java.util.function.Predicate;
  *
  * <p>Registration rejects a collector whose exposed sample names (e.g. {@code x}, {@code x_total},
  * {@code x_created}, {@code x_bucket}) clash with those of an already registered one. A collector
- * that throws during a scrape is skipped for that scrape, logged (rate-limited) and counted in
- * {@code hearth_collector_errors_total{collector="..."}}, unless the registry was built with
+ * that throws during a scrape (including an invalid snapshot, which the snapshot constructors
+ * refuse, or a null list or family) is skipped for that scrape, logged (rate-limited) and counted
+ * in {@code hearth_collector_errors_total{collector="..."}}, unless the registry was built with
  * {@link Builder#failOnCollectorError(boolean)}.
+ *
+ * <p>A duplicate family never reaches the wire. Collectors that do not {@link Collector#describe()}
+ * their families escape the registration check, so every scrape checks again: when a family
+ * exposes a sample name that an earlier family of the scrape already exposes (the same name, or
+ * counter {@code x} and gauge {@code x_total}, histogram {@code h} and gauge {@code h_count}, info
+ * {@code i} and gauge {@code i_info}, ...), the later family is left out and its collector is
+ * logged and counted as above; the registry's own families come first. Merging is not attempted:
+ * it is undefined across types, and within a type it would hide a naming mistake. With
+ * {@code failOnCollectorError(true)} the scrape fails with an {@link IllegalStateException}
+ * naming both collectors and the sample name. The exposition writers refuse such a list from
+ * any other source ({@code Exposition.write}).
  *
  * <p>Thread-safe. Scrapes never block registration or recording.
  */
 public final class CollectorRegistry {
   private static final System.Logger LOG = System.getLogger(CollectorRegistry.class.getName());
+  /** The families of the registry's own series, reserved at registration and in every scrape. */
+  private static final List<String> SELF_FAMILIES = List.of("hearth_collector_errors",
+      "hearth_metric_series", "hearth_cardinality_overflow", "hearth_ignored_nan_observations");
+
+  private static MetricType selfType(String family) {
+    return family.equals("hearth_metric_series") ? MetricType.GAUGE : MetricType.COUNTER;
+  }
+
+  /** Owns {@link #SELF_FAMILIES} in clash reports. */
+  private static final Collector SELF = new Collector() {
+    @Override
+    public List<MetricSnapshot<?>> collect() {
+      return List.of();
+    }
+
+    @Override
+    public String collectorName() {
+      return "the registry's self-metrics";
+    }
+  };
   private static final CollectorRegistry DEFAULT = new CollectorRegistry();
 
   private final boolean failOnCollectorError;
@@ -63,22 +96,9 @@ public final class CollectorRegistry {
         .labelNames("collector")
         .build();
     // the registry's own series: a metric registered under one of these names would clash
-    Collector self = new Collector() {
-      @Override
-      public List<MetricSnapshot<?>> collect() {
-        return List.of();
-      }
-
-      @Override
-      public String collectorName() {
-        return "the registry's self-metrics";
-      }
-    };
-    for (String family : List.of("hearth_collector_errors", "hearth_metric_series",
-        "hearth_cardinality_overflow", "hearth_ignored_nan_observations")) {
-      MetricType type = family.equals("hearth_metric_series") ? MetricType.GAUGE : MetricType.COUNTER;
-      for (String name : exposedNames(family, type)) {
-        namesToCollectors.put(name, self);
+    for (String family : SELF_FAMILIES) {
+      for (String name : exposedNames(family, selfType(family))) {
+        namesToCollectors.put(name, SELF);
       }
     }
   }
@@ -221,27 +241,62 @@ public final class CollectorRegistry {
    */
   public List<MetricSnapshot<?>> collect(Predicate<String> filter) {
     List<MetricSnapshot<?>> out = new ArrayList<>();
+    ExposedNames<Collector> claimed = new ExposedNames<>();
+    for (String family : SELF_FAMILIES) {
+      claimed.claim(family, selfType(family), SELF);
+    }
     for (Collector c : collectors) {
       List<MetricSnapshot<?>> got;
       try {
         got = c.collect();
+        checkNotNull(c, got);
       } catch (RuntimeException | Error e) {
         if (failOnCollectorError || e instanceof VirtualMachineError) {
           throw e;
         }
-        String name = safeName(c);
-        collectorErrors.labels(name).inc();
-        errorLog.log(System.Logger.Level.WARNING, name,
-            () -> "Collector " + name + " failed and was skipped in this scrape", e);
+        skipped(c, "failed and was skipped in this scrape", e);
         continue;
       }
-      addMatching(got, filter, out);
+      for (MetricSnapshot<?> s : got) {
+        ExposedNames.Claim<Collector> earlier = claimed.claim(s.name(), s.type(), c);
+        if (earlier != null) {
+          String why = "exposes '" + claimed.clashName() + "' with its " + s.type().openMetricsName()
+              + " family '" + s.name() + "', which " + describe(earlier.owner())
+              + (earlier.owner() == c ? " itself" : "") + " exposes with its " + earlier
+              + " in this scrape";
+          if (failOnCollectorError) {
+            throw new IllegalStateException("Collector " + describe(c) + " " + why);
+          }
+          skipped(c, why + "; the family was left out", null);
+        } else if (matches(s, filter)) {
+          out.add(s);
+        }
+      }
     }
     if (collectorErrors.childCount() > 0) {
       addMatching(collectorErrors.collect(), filter, out);
     }
     addMatching(cardinalitySnapshots(), filter, out);
     return out;
+  }
+
+  /** A null list or family from {@code collect()} is a collector failure. */
+  private static void checkNotNull(Collector c, List<MetricSnapshot<?>> got) {
+    if (got == null) {
+      throw new NullPointerException("Collector " + safeName(c) + " returned null");
+    }
+    for (MetricSnapshot<?> s : got) {
+      if (s == null) { // List.contains(null) throws for List.of(...)
+        throw new NullPointerException("Collector " + safeName(c) + " returned a null family");
+      }
+    }
+  }
+
+  /** Counts, and logs rate-limited, a collector's output left out of a scrape. */
+  private void skipped(Collector c, String why, Throwable t) {
+    String name = safeName(c);
+    collectorErrors.labels(name).inc();
+    errorLog.log(System.Logger.Level.WARNING, name, () -> "Collector " + name + " " + why, t);
   }
 
   private static void addMatching(List<MetricSnapshot<?>> families, Predicate<String> filter,

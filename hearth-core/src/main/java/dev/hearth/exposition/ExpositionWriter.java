@@ -1,6 +1,7 @@
 package dev.hearth.exposition;
 
 import dev.hearth.internal.Doubles;
+import dev.hearth.internal.ExposedNames;
 import dev.hearth.model.CounterSnapshot;
 import dev.hearth.model.DataPoint;
 import dev.hearth.model.Exemplar;
@@ -9,13 +10,16 @@ import dev.hearth.model.HistogramSnapshot;
 import dev.hearth.model.InfoSnapshot;
 import dev.hearth.model.Labels;
 import dev.hearth.model.MetricSnapshot;
+import dev.hearth.model.MetricType;
 import dev.hearth.model.StateSetSnapshot;
 import dev.hearth.model.SummarySnapshot;
 import dev.hearth.model.UnknownSnapshot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Writes snapshots in one format through a {@link Utf8Sink}. Labels are written sorted by name,
@@ -56,6 +60,7 @@ final class ExpositionWriter {
   static void write(OutputStream stream, List<? extends MetricSnapshot<?>> snapshots,
       ExpositionFormat format) throws IOException {
     ExpositionWriter w = new ExpositionWriter(stream, format);
+    checkDistinctNames(snapshots, w.om);
     for (MetricSnapshot<?> s : snapshots) {
       w.family(s);
     }
@@ -63,6 +68,68 @@ final class ExpositionWriter {
       w.out.text("# EOF\n");
     }
     w.out.flush();
+  }
+
+  /**
+   * Refuses, before writing a byte, two families that would put one family or sample name on the
+   * wire (e.g. counter {@code x} and gauge {@code x_total}): Prometheus would reject the scrape or
+   * silently drop series, and no merge is well defined across types. The names are those this
+   * format writes, so text 0.0.4's own split (counter {@code x_total} plus gauge
+   * {@code x_created}, as Python writes and Hearth parses it) stays writable.
+   * {@code CollectorRegistry.collect()} never returns a clashing list; this guards lists from
+   * other sources.
+   */
+  private static void checkDistinctNames(List<? extends MetricSnapshot<?>> snapshots, boolean om) {
+    ExposedNames<MetricSnapshot<?>> names = new ExposedNames<>();
+    for (int i = 0; i < snapshots.size(); i++) {
+      MetricSnapshot<?> s = Objects.requireNonNull(snapshots.get(i), "snapshot " + i + " is null");
+      ExposedNames.Claim<MetricSnapshot<?>> earlier =
+          names.claim(s.name(), s.type(), s, writtenNames(s, om));
+      if (earlier != null) {
+        throw new IllegalArgumentException("Two families would expose '" + names.clashName()
+            + "': " + earlier + " and " + s.type().openMetricsName() + " '" + s.name()
+            + "'; a family or sample name may appear once in an exposition");
+      }
+    }
+  }
+
+  /** The family and sample names (without labels) this writer writes for {@code s}. */
+  private static List<String> writtenNames(MetricSnapshot<?> s, boolean om) {
+    String n = s.name();
+    List<String> out = new ArrayList<>(5);
+    switch (s.type()) {
+      case COUNTER:
+        if (om) {
+          out.add(n);
+        }
+        out.add(n + "_total");
+        break;
+      case HISTOGRAM:
+      case SUMMARY:
+        out.add(n);
+        if (s.type() == MetricType.HISTOGRAM) {
+          out.add(n + "_bucket");
+        }
+        out.add(n + "_count");
+        out.add(n + "_sum");
+        break;
+      case INFO:
+        if (om) {
+          out.add(n);
+        }
+        out.add(n + "_info");
+        break;
+      default:
+        out.add(n); // no _created: only counters, histograms and summaries carry one
+        return out;
+    }
+    for (DataPoint dp : s.dataPoints()) {
+      if (dp.hasCreated()) {
+        out.add(n + "_created");
+        break;
+      }
+    }
+    return out;
   }
 
   private void family(MetricSnapshot<?> s) throws IOException {
