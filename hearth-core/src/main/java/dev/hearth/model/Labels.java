@@ -104,9 +104,24 @@ public final class Labels {
     return sharedNames.length == 0 ? EMPTY : new Labels(sharedNames, ownedValues);
   }
 
-  /** True when both share one name array (the children of one metric): their names are equal. */
-  boolean sharesNamesWith(Labels other) {
-    return names == other.names;
+  /**
+   * True when both have the very same name strings in the same order (one shared array for the
+   * children of a metric, the same instances for label sets built from one list or literals), so
+   * checks of the names of one need not be repeated for the other. Compares references only.
+   */
+  boolean sameNameInstances(Labels other) {
+    if (names == other.names) {
+      return true;
+    }
+    if (names.length != other.names.length) {
+      return false;
+    }
+    for (int i = 0; i < names.length; i++) {
+      if (names[i] != other.names[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The number of labels. */
