@@ -3,8 +3,10 @@ package dev.hearth.model;
 import dev.hearth.internal.Names;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The state of one metric family at scrape time: its name, help, unit, type and data points.
@@ -101,9 +103,7 @@ public abstract class MetricSnapshot<D extends DataPoint> {
       }
     }
     String reserved = reservedLabel();
-    // open addressing on the cached hash codes: no entry objects, unlike a HashSet
-    Labels[] seen = new Labels[Integer.highestOneBit(Math.max(1, dataPoints.size()) * 2) * 2];
-    int mask = seen.length - 1;
+    Set<Labels> seen = new HashSet<>();
     Labels checked = null;
     for (D dp : dataPoints) {
       Labels l = dp.labels();
@@ -113,14 +113,9 @@ public abstract class MetricSnapshot<D extends DataPoint> {
         }
         checked = l;
       }
-      int slot = l.hashCode() & mask;
-      while (seen[slot] != null) {
-        if (seen[slot].equals(l)) {
-          throw invalid("two data points have the labels " + l);
-        }
-        slot = (slot + 1) & mask;
+      if (!seen.add(l)) {
+        throw invalid("two data points have the labels " + l);
       }
-      seen[slot] = l;
       checkPoint(dp);
     }
   }
