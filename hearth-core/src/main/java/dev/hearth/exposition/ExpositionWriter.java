@@ -10,14 +10,12 @@ import dev.hearth.model.HistogramSnapshot;
 import dev.hearth.model.InfoSnapshot;
 import dev.hearth.model.Labels;
 import dev.hearth.model.MetricSnapshot;
-import dev.hearth.model.MetricType;
 import dev.hearth.model.StateSetSnapshot;
 import dev.hearth.model.SummarySnapshot;
 import dev.hearth.model.UnknownSnapshot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -84,7 +82,7 @@ final class ExpositionWriter {
     for (int i = 0; i < snapshots.size(); i++) {
       MetricSnapshot<?> s = Objects.requireNonNull(snapshots.get(i), "snapshot " + i + " is null");
       ExposedNames.Claim<MetricSnapshot<?>> earlier =
-          names.claim(s.name(), s.type(), s, writtenNames(s, om));
+          names.claim(s.name(), s.type(), s, writtenMask(s, om));
       if (earlier != null) {
         throw new IllegalArgumentException("Two families would expose '" + names.clashName()
             + "': " + earlier + " and " + s.type().openMetricsName() + " '" + s.name()
@@ -93,43 +91,35 @@ final class ExpositionWriter {
     }
   }
 
-  /** The family and sample names (without labels) this writer writes for {@code s}. */
-  private static List<String> writtenNames(MetricSnapshot<?> s, boolean om) {
-    String n = s.name();
-    List<String> out = new ArrayList<>(5);
+  private static final int TOTAL = ExposedNames.bit("_total");
+  private static final int INFO = ExposedNames.bit("_info");
+  private static final int HISTOGRAM = ExposedNames.mask(List.of("", "_bucket", "_count", "_sum"));
+  private static final int SUMMARY = ExposedNames.mask(List.of("", "_count", "_sum"));
+
+  /** The family name and the suffixes of the sample names this writer writes for {@code s}. */
+  private static int writtenMask(MetricSnapshot<?> s, boolean om) {
+    int mask;
     switch (s.type()) {
       case COUNTER:
-        if (om) {
-          out.add(n);
-        }
-        out.add(n + "_total");
+        mask = om ? ExposedNames.NAME | TOTAL : TOTAL; // text 0.0.4: "# TYPE x_total counter"
         break;
       case HISTOGRAM:
+        mask = HISTOGRAM;
+        break;
       case SUMMARY:
-        out.add(n);
-        if (s.type() == MetricType.HISTOGRAM) {
-          out.add(n + "_bucket");
-        }
-        out.add(n + "_count");
-        out.add(n + "_sum");
+        mask = SUMMARY;
         break;
       case INFO:
-        if (om) {
-          out.add(n);
-        }
-        out.add(n + "_info");
-        break;
+        return om ? ExposedNames.NAME | INFO : INFO;
       default:
-        out.add(n); // no _created: only counters, histograms and summaries carry one
-        return out;
+        return ExposedNames.NAME; // no _created: only counters, histograms and summaries have one
     }
     for (DataPoint dp : s.dataPoints()) {
       if (dp.hasCreated()) {
-        out.add(n + "_created");
-        break;
+        return mask | ExposedNames.CREATED;
       }
     }
-    return out;
+    return mask;
   }
 
   private void family(MetricSnapshot<?> s) throws IOException {
