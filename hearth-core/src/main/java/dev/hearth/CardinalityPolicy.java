@@ -16,6 +16,13 @@ public enum CardinalityPolicy {
   /** {@code labels(...)} throws {@link CardinalityLimitExceededException}. */
   FAIL;
 
-  /** The label value of every label of the overflow series. */
+  /**
+   * The label value of every label of the overflow series. It is reserved: {@code labels(...)}
+   * with this value for any label throws {@link IllegalArgumentException} naming the metric, the
+   * label and the value (under every policy, before or after the limit), so a real series can
+   * never be exposed with the overflow series' labels. The check runs only when a new series is
+   * created; looking up an existing series is unchanged. Map such an input to another value
+   * first (e.g. with {@link LabelValueAllowList}).
+   */
   public static final String OVERFLOW_VALUE = "__overflow__";
 }

@@ -1,5 +1,6 @@
 package dev.hearth;
 
+import dev.hearth.internal.ExposedNames;
 import dev.hearth.internal.Names;
 import dev.hearth.internal.ThrottledLogger;
 import dev.hearth.model.Labels;
@@ -28,14 +29,46 @@ import java.util.function.Predicate;
  *
  * <p>Registration rejects a collector whose exposed sample names (e.g. {@code x}, {@code x_total},
  * {@code x_created}, {@code x_bucket}) clash with those of an already registered one. A collector
- * that throws during a scrape is skipped for that scrape, logged (rate-limited) and counted in
- * {@code hearth_collector_errors_total{collector="..."}}, unless the registry was built with
+ * that throws during a scrape (including an invalid snapshot, which the snapshot constructors
+ * refuse, or a null list or family) is skipped for that scrape, logged (rate-limited) and counted
+ * in {@code hearth_collector_errors_total{collector="..."}}, unless the registry was built with
  * {@link Builder#failOnCollectorError(boolean)}.
+ *
+ * <p>A duplicate family never reaches the wire. Collectors that do not {@link Collector#describe()}
+ * their families escape the registration check, so every scrape checks again: when a family
+ * exposes a sample name that an earlier family of the scrape already exposes (the same name, or
+ * counter {@code x} and gauge {@code x_total}, histogram {@code h} and gauge {@code h_count}, info
+ * {@code i} and gauge {@code i_info}, ...), the later family is left out and its collector is
+ * logged and counted as above; the registry's own families come first. Merging is not attempted:
+ * it is undefined across types, and within a type it would hide a naming mistake. With
+ * {@code failOnCollectorError(true)} the scrape fails with an {@link IllegalStateException}
+ * naming both collectors and the sample name. The exposition writers refuse such a list from
+ * any other source ({@code Exposition.write}).
  *
  * <p>Thread-safe. Scrapes never block registration or recording.
  */
 public final class CollectorRegistry {
   private static final System.Logger LOG = System.getLogger(CollectorRegistry.class.getName());
+  /** The families of the registry's own series, reserved at registration and in every scrape. */
+  private static final List<String> SELF_FAMILIES = List.of("hearth_collector_errors",
+      "hearth_metric_series", "hearth_cardinality_overflow", "hearth_ignored_nan_observations");
+
+  private static MetricType selfType(String family) {
+    return family.equals("hearth_metric_series") ? MetricType.GAUGE : MetricType.COUNTER;
+  }
+
+  /** Owns {@link #SELF_FAMILIES} in clash reports. */
+  private static final Collector SELF = new Collector() {
+    @Override
+    public List<MetricSnapshot<?>> collect() {
+      return List.of();
+    }
+
+    @Override
+    public String collectorName() {
+      return "the registry's self-metrics";
+    }
+  };
   private static final CollectorRegistry DEFAULT = new CollectorRegistry();
 
   private final boolean failOnCollectorError;
@@ -64,22 +97,9 @@ public final class CollectorRegistry {
         .heapStorage() // a per-process fact: never in a process-wide storage (multi-process files)
         .build();
     // the registry's own series: a metric registered under one of these names would clash
-    Collector self = new Collector() {
-      @Override
-      public List<MetricSnapshot<?>> collect() {
-        return List.of();
-      }
-
-      @Override
-      public String collectorName() {
-        return "the registry's self-metrics";
-      }
-    };
-    for (String family : List.of("hearth_collector_errors", "hearth_metric_series",
-        "hearth_cardinality_overflow")) {
-      MetricType type = family.equals("hearth_metric_series") ? MetricType.GAUGE : MetricType.COUNTER;
-      for (String name : exposedNames(family, type)) {
-        namesToCollectors.put(name, self);
+    for (String family : SELF_FAMILIES) {
+      for (String name : exposedNames(family, selfType(family))) {
+        namesToCollectors.put(name, SELF);
       }
     }
   }
@@ -222,27 +242,62 @@ public final class CollectorRegistry {
    */
   public List<MetricSnapshot<?>> collect(Predicate<String> filter) {
     List<MetricSnapshot<?>> out = new ArrayList<>();
+    ExposedNames<Collector> claimed = new ExposedNames<>();
+    for (String family : SELF_FAMILIES) {
+      claimed.claim(family, selfType(family), SELF);
+    }
     for (Collector c : collectors) {
       List<MetricSnapshot<?>> got;
       try {
         got = c.collect();
+        checkNotNull(c, got);
       } catch (RuntimeException | Error e) {
         if (failOnCollectorError || e instanceof VirtualMachineError) {
           throw e;
         }
-        String name = safeName(c);
-        collectorErrors.labels(name).inc();
-        errorLog.log(System.Logger.Level.WARNING, name,
-            () -> "Collector " + name + " failed and was skipped in this scrape", e);
+        skipped(c, "failed and was skipped in this scrape", e);
         continue;
       }
-      addMatching(got, filter, out);
+      for (MetricSnapshot<?> s : got) {
+        ExposedNames.Claim<Collector> earlier = claimed.claim(s.name(), s.type(), c);
+        if (earlier != null) {
+          String why = "exposes '" + claimed.clashName() + "' with its " + s.type().openMetricsName()
+              + " family '" + s.name() + "', which " + describe(earlier.owner())
+              + (earlier.owner() == c ? " itself" : "") + " exposes with its " + earlier
+              + " in this scrape";
+          if (failOnCollectorError) {
+            throw new IllegalStateException("Collector " + describe(c) + " " + why);
+          }
+          skipped(c, why + "; the family was left out", null);
+        } else if (matches(s, filter)) {
+          out.add(s);
+        }
+      }
     }
     if (collectorErrors.childCount() > 0) {
       addMatching(collectorErrors.collect(), filter, out);
     }
     addMatching(cardinalitySnapshots(), filter, out);
     return out;
+  }
+
+  /** A null list or family from {@code collect()} is a collector failure. */
+  private static void checkNotNull(Collector c, List<MetricSnapshot<?>> got) {
+    if (got == null) {
+      throw new NullPointerException("Collector " + safeName(c) + " returned null");
+    }
+    for (MetricSnapshot<?> s : got) {
+      if (s == null) { // List.contains(null) throws for List.of(...)
+        throw new NullPointerException("Collector " + safeName(c) + " returned a null family");
+      }
+    }
+  }
+
+  /** Counts, and logs rate-limited, a collector's output left out of a scrape. */
+  private void skipped(Collector c, String why, Throwable t) {
+    String name = safeName(c);
+    collectorErrors.labels(name).inc();
+    errorLog.log(System.Logger.Level.WARNING, name, () -> "Collector " + name + " " + why, t);
   }
 
   private static void addMatching(List<MetricSnapshot<?>> families, Predicate<String> filter,
@@ -255,8 +310,9 @@ public final class CollectorRegistry {
   }
 
   /**
-   * {@code hearth_metric_series{metric}} for every registered labelled metric and
-   * {@code hearth_cardinality_overflow_total{metric}} for those that hit their limit.
+   * {@code hearth_metric_series{metric}} for every registered labelled metric,
+   * {@code hearth_cardinality_overflow_total{metric}} for those that hit their limit and
+   * {@code hearth_ignored_nan_observations_total{metric}} for those that ignored a NaN.
    */
   private List<MetricSnapshot<?>> cardinalitySnapshots() {
     GaugeMetricFamily series = new GaugeMetricFamily("hearth_metric_series",
@@ -264,9 +320,18 @@ public final class CollectorRegistry {
     CounterMetricFamily overflow = new CounterMetricFamily("hearth_cardinality_overflow_total",
         "Lookups of new label combinations past a metric's series limit (routed to the overflow series or dropped).",
         List.of("metric"));
+    CounterMetricFamily nan = new CounterMetricFamily("hearth_ignored_nan_observations_total",
+        "NaN observations a histogram or summary ignored (OpenMetrics forbids a NaN _sum).",
+        List.of("metric"));
     boolean anySeries = false;
     boolean anyOverflow = false;
+    boolean anyNaN = false;
     for (Collector c : collectors) {
+      long ignored = c instanceof Metric ? ((Metric<?>) c).ignoredNaNObservations() : 0;
+      if (ignored > 0) {
+        nan.addMetric(List.of(((Metric<?>) c).name()), ignored);
+        anyNaN = true;
+      }
       if (c instanceof Metric && !((Metric<?>) c).labelNames().isEmpty()) {
         Metric<?> m = (Metric<?>) c;
         series.addMetric(List.of(m.name()), m.childCount());
@@ -278,12 +343,15 @@ public final class CollectorRegistry {
         }
       }
     }
-    List<MetricSnapshot<?>> out = new ArrayList<>(2);
+    List<MetricSnapshot<?>> out = new ArrayList<>(3);
     if (anySeries) {
       out.add(series.build());
     }
     if (anyOverflow) {
       out.add(overflow.build());
+    }
+    if (anyNaN) {
+      out.add(nan.build());
     }
     return out;
   }

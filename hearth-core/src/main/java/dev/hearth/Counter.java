@@ -1,6 +1,7 @@
 package dev.hearth;
 
 import dev.hearth.internal.Cell;
+import dev.hearth.internal.ModelAccess;
 import dev.hearth.model.CounterSnapshot;
 import dev.hearth.model.DataPoint;
 import dev.hearth.model.Exemplar;
@@ -84,7 +85,7 @@ public final class Counter extends Metric<Counter.Child> {
   public CounterSnapshot snapshot() {
     List<CounterSnapshot.DataPoint> points = new ArrayList<>(childCount());
     forEachChild((labels, c) -> points.add(c.dataPoint(labels)));
-    return new CounterSnapshot(name, help, unit, points);
+    return ModelAccess.snapshot(MetricType.COUNTER, name, help, unit, points); // unchecked: valid by construction
   }
 
   @Override
@@ -266,9 +267,14 @@ public final class Counter extends Metric<Counter.Child> {
       }
     }
 
-    /** Adds {@code amount} and keeps it as this series' exemplar, labelled e.g. with a trace ID. */
+    /**
+     * Adds {@code amount} and keeps it as this series' exemplar, labelled e.g. with a trace ID.
+     *
+     * @throws IllegalArgumentException, recording nothing, when {@code amount} is invalid or an
+     *     exemplar label name is invalid or reserved, or names and values exceed 128 characters
+     */
     public void inc(double amount, Map<String, String> exemplarLabels) {
-      Exemplar e = Exemplar.of(Labels.of(exemplarLabels), amount, System.currentTimeMillis());
+      Exemplar e = exemplar(amount, exemplarLabels);
       inc(amount);
       exemplar = e;
     }

@@ -1,5 +1,6 @@
 package dev.hearth;
 
+import dev.hearth.internal.ModelAccess;
 import dev.hearth.model.DataPoint;
 import dev.hearth.model.GaugeSnapshot;
 import dev.hearth.model.Labels;
@@ -120,7 +121,7 @@ public final class Gauge extends Metric<Gauge.Child> {
   public GaugeSnapshot snapshot() {
     List<GaugeSnapshot.DataPoint> points = new ArrayList<>(childCount());
     forEachChild((labels, c) -> points.add(c.dataPoint(labels)));
-    return new GaugeSnapshot(name, help, unit, points);
+    return ModelAccess.snapshot(MetricType.GAUGE, name, help, unit, points); // unchecked: valid by construction
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.hearth;
 
+import dev.hearth.internal.ModelAccess;
 import dev.hearth.model.DataPoint;
 import dev.hearth.model.Exemplar;
 import dev.hearth.model.HistogramSnapshot;
@@ -29,7 +30,13 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Each bucket counts in its own {@code LongAdder}; {@code _count} is the sum of the buckets, so
  * every scrape sees {@code _count} equal to the {@code +Inf} bucket and cumulative buckets, and a
  * series never goes down from one scrape to the next, with no lock between writers and scrapes.
- * {@code _sum} may lag the buckets by the observations in flight. NaN is counted in {@code +Inf}.
+ * {@code _sum} may lag the buckets by the observations in flight.
+ *
+ * <p>A NaN observation is ignored (no bucket, {@code _count} or {@code _sum} changes) and counted
+ * in {@link #ignoredNaNObservations()}: OpenMetrics says bucket values and the sum are counters
+ * and MUST NOT be NaN, and one NaN would make {@code _sum} NaN for good (client_java also ignores
+ * NaN). Infinities are recorded ({@code +Inf} lands in the {@code +Inf} bucket); observing both
+ * {@code +Inf} and {@code -Inf} makes {@code _sum} NaN, which is the caller's arithmetic.
  *
  * <p>Thread-safe.
  */
@@ -101,7 +108,7 @@ public final class Histogram extends Metric<Histogram.Child> {
   public HistogramSnapshot snapshot() {
     List<HistogramSnapshot.DataPoint> points = new ArrayList<>(childCount());
     forEachChild((labels, c) -> points.add(c.dataPoint(labels)));
-    return new HistogramSnapshot(name, help, unit, points);
+    return ModelAccess.snapshot(MetricType.HISTOGRAM, name, help, unit, points); // unchecked: valid by construction
   }
 
   @Override
@@ -109,7 +116,7 @@ public final class Histogram extends Metric<Histogram.Child> {
     return new HistogramSnapshot(name, help, unit, List.of());
   }
 
-  /** The index of the first bucket whose bound is {@code >= value}; NaN goes to {@code +Inf}. */
+  /** The index of the first bucket whose bound is {@code >= value} (never called with NaN). */
   int bucketIndex(double value) {
     double[] b = upperBounds;
     int lo = 0;
@@ -156,8 +163,12 @@ public final class Histogram extends Metric<Histogram.Child> {
       }
     }
 
-    /** Records one observation. */
+    /** Records one observation; NaN is ignored and counted (see {@link Histogram}). */
     public void observe(double value) {
+      if (value != value) {
+        ignoredNaN.increment();
+        return;
+      }
       if (expiring) {
         touchedNanos = System.nanoTime();
       }
@@ -172,9 +183,19 @@ public final class Histogram extends Metric<Histogram.Child> {
       }
     }
 
-    /** Records one observation and keeps it as its bucket's exemplar (e.g. with a trace ID). */
+    /**
+     * Records one observation and keeps it as its bucket's exemplar (e.g. with a trace ID). NaN
+     * is ignored and counted, with its exemplar.
+     *
+     * @throws IllegalArgumentException, recording nothing, when an exemplar label name is invalid
+     *     or reserved, or names and values exceed 128 characters
+     */
     public void observe(double value, Map<String, String> exemplarLabels) {
-      Exemplar e = Exemplar.of(Labels.of(exemplarLabels), value, System.currentTimeMillis());
+      Exemplar e = exemplar(value, exemplarLabels);
+      if (value != value) {
+        ignoredNaN.increment();
+        return;
+      }
       observe(value);
       AtomicReferenceArray<Exemplar> ex = exemplars;
       if (ex == null) {

@@ -1,5 +1,6 @@
 package dev.hearth;
 
+import dev.hearth.internal.ModelAccess;
 import dev.hearth.internal.Names;
 import dev.hearth.model.DataPoint;
 import dev.hearth.model.InfoSnapshot;
@@ -60,7 +61,7 @@ public final class Info extends Metric<Info.Child> {
         points.add(new InfoSnapshot.DataPoint(Labels.of(all), DataPoint.NO_TIMESTAMP));
       }
     });
-    return new InfoSnapshot(name, help, points);
+    return ModelAccess.snapshot(MetricType.INFO, name, help, "", points); // unchecked: valid by construction
   }
 
   @Override

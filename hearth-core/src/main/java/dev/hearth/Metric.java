@@ -3,6 +3,7 @@ package dev.hearth;
 import dev.hearth.internal.ChildTable;
 import dev.hearth.internal.ModelAccess;
 import dev.hearth.internal.Names;
+import dev.hearth.model.Exemplar;
 import dev.hearth.model.Labels;
 import dev.hearth.model.MetricSnapshot;
 import dev.hearth.model.MetricType;
@@ -52,6 +53,8 @@ public abstract class Metric<C> implements Collector {
   private volatile C overflow;
   private volatile C dropped;
   private final java.util.concurrent.atomic.LongAdder overflowEvents = new java.util.concurrent.atomic.LongAdder();
+  /** NaN observations ignored by a histogram or summary (always 0 for other types). */
+  final java.util.concurrent.atomic.LongAdder ignoredNaN = new java.util.concurrent.atomic.LongAdder();
   private volatile boolean limitWarned;
   /** Series not recorded to for this long are removed at the next scrape; 0: never. */
   final long expireAfterNanos;
@@ -108,6 +111,14 @@ public abstract class Metric<C> implements Collector {
   /** Lookups routed to the overflow series or dropped because of the limit, so far. */
   public long overflowCount() {
     return overflowEvents.sum();
+  }
+
+  /**
+   * NaN observations a {@link Histogram} or {@link Summary} ignored so far (0 for other types);
+   * exposed by the registry as {@code hearth_ignored_nan_observations_total{metric}}.
+   */
+  public long ignoredNaNObservations() {
+    return ignoredNaN.sum();
   }
 
   /** Creates the single child of a metric without labels; subclass constructors call it last. */
@@ -260,8 +271,19 @@ public abstract class Metric<C> implements Collector {
     return create(values);
   }
 
-  /** The miss path of a lookup: create the child, or apply the cardinality policy. */
+  /**
+   * The miss path of a lookup: create the child, or apply the cardinality policy. A real value
+   * equal to {@link CardinalityPolicy#OVERFLOW_VALUE} is refused here (existing children are never
+   * looked at again), so it cannot become a second series with the overflow series' labels.
+   */
   private C create(String[] values) {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i].equals(CardinalityPolicy.OVERFLOW_VALUE)) {
+        throw new IllegalArgumentException(describeForErrors() + ": label '" + labelNames[i]
+            + "' has the value '" + CardinalityPolicy.OVERFLOW_VALUE
+            + "', which is reserved for the overflow series (see CardinalityPolicy)");
+      }
+    }
     C c = children.computeIfAbsent(values, v -> newChild(v, false), maxSeries);
     if (c != null) {
       return c;
@@ -366,6 +388,20 @@ public abstract class Metric<C> implements Collector {
   String describeForErrors() {
     String t = getClass().getSimpleName();
     return t + " '" + name + "'";
+  }
+
+  /**
+   * The exemplar of a recording, checked before anything is recorded (so a rejected exemplar
+   * rejects the whole call and loses no data already recorded).
+   *
+   * @throws IllegalArgumentException naming this metric and the offending exemplar label
+   */
+  final Exemplar exemplar(double value, Map<String, String> exemplarLabels) {
+    try {
+      return Exemplar.of(Labels.of(exemplarLabels), value, System.currentTimeMillis());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(describeForErrors() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Labels of a child, sharing this metric's name array. */

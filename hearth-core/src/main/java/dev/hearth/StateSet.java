@@ -1,5 +1,6 @@
 package dev.hearth;
 
+import dev.hearth.internal.ModelAccess;
 import dev.hearth.model.DataPoint;
 import dev.hearth.model.Labels;
 import dev.hearth.model.MetricSnapshot;
@@ -61,7 +62,7 @@ public final class StateSet extends Metric<StateSet.Child> {
   public StateSetSnapshot snapshot() {
     List<StateSetSnapshot.DataPoint> points = new ArrayList<>(childCount());
     forEachChild((labels, c) -> points.add(c.dataPoint(labels)));
-    return new StateSetSnapshot(name, help, points);
+    return ModelAccess.snapshot(MetricType.STATESET, name, help, "", points); // unchecked: valid by construction
   }
 
   @Override

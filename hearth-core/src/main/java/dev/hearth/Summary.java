@@ -1,5 +1,6 @@
 package dev.hearth;
 
+import dev.hearth.internal.ModelAccess;
 import dev.hearth.internal.SlidingWindowQuantiles;
 import dev.hearth.model.DataPoint;
 import dev.hearth.model.Labels;
@@ -30,7 +31,11 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Count and sum are lock-free; quantile estimation (CKMS over rotating windows) takes a
  * short lock per observation, so declare quantiles only where you need them. Quantiles are per
- * process: in multi-process mode only count and sum are shared, as in Python. Thread-safe.
+ * process: in multi-process mode only count and sum are shared, as in Python.
+ *
+ * <p>A NaN observation is ignored (count, sum and quantiles unchanged) and counted in
+ * {@link #ignoredNaNObservations()}, as for {@link Histogram}: OpenMetrics forbids a NaN
+ * {@code _sum} or {@code _count}. Thread-safe.
  */
 public final class Summary extends Metric<Summary.Child> {
   private final double[] quantiles;
@@ -91,7 +96,7 @@ public final class Summary extends Metric<Summary.Child> {
   public SummarySnapshot snapshot() {
     List<SummarySnapshot.DataPoint> points = new ArrayList<>(childCount());
     forEachChild((labels, c) -> points.add(c.dataPoint(labels)));
-    return new SummarySnapshot(name, help, unit, points);
+    return ModelAccess.snapshot(MetricType.SUMMARY, name, help, unit, points); // unchecked: valid by construction
   }
 
   @Override
@@ -125,8 +130,12 @@ public final class Summary extends Metric<Summary.Child> {
           : new SlidingWindowQuantiles(quantiles, errors, maxAgeMillis, ageBuckets, System::currentTimeMillis);
     }
 
-    /** Records one observation. */
+    /** Records one observation; NaN is ignored and counted (see {@link Summary}). */
     public void observe(double value) {
+      if (value != value) {
+        ignoredNaN.increment();
+        return;
+      }
       if (expiring) {
         touchedNanos = System.nanoTime();
       }

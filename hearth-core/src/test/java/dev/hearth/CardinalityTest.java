@@ -34,6 +34,29 @@ class CardinalityTest {
     assertThat(registry.getSampleValue("requests_total", Map.of("user", "u1", "path", "/p"))).isEqualTo(2.0);
   }
 
+  /**
+   * Issue 11 item 4: with maxSeries(1), labels("__overflow__") then labels("other") wrote
+   * ovf_total{t="__overflow__"} twice. The reserved value is refused when a series would be created.
+   */
+  @Test
+  void realValueEqualToTheOverflowMarkerIsRejected() {
+    CollectorRegistry registry = new CollectorRegistry();
+    Counter c = Counter.builder("ovf").help("h").labelNames("t", "u").maxSeries(1).register(registry);
+    assertThatThrownBy(() -> c.labels(OVER, "x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'ovf'").hasMessageContaining("'t'").hasMessageContaining(OVER);
+    assertThatThrownBy(() -> c.labels(Map.of("t", "x", "u", OVER)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'u'");
+    assertThat(c.childCount()).isZero(); // nothing was created, the limit is untouched
+    c.labels("a", "b").inc();
+    c.labels("other", "b").inc(2);
+    assertThatThrownBy(() -> c.labels(OVER, OVER)).isInstanceOf(IllegalArgumentException.class);
+    String text = dev.hearth.exposition.Exposition.generateLatest(registry);
+    assertThat(text.lines().filter(l -> l.startsWith("ovf_total{"))).containsExactly(
+        "ovf_total{t=\"a\",u=\"b\"} 1.0",
+        "ovf_total{t=\"__overflow__\",u=\"__overflow__\"} 2.0");
+  }
+
   @Test
   void dropRecordsNothing() {
     CollectorRegistry registry = new CollectorRegistry();

@@ -48,6 +48,39 @@ class CounterTest {
     assertThat(c.get()).isEqualTo(3.0);
   }
 
+  /**
+   * Issue 11 item 3: {@code inc(1, Map.of("bad-name", "x"))} was accepted and Prometheus then
+   * rejected the whole scrape. The call is refused before anything is recorded.
+   */
+  @Test
+  void invalidExemplarLabelNamesAreRejectedBeforeRecording() {
+    Counter c = Counter.builder("requests").help("h").labelNames("path").register(registry);
+    Counter.Child child = c.labels("/a");
+    child.inc(1, Map.of("trace_id", "t1"));
+    for (String bad : List.of("bad-name", "1abc", "", "__reserved", "tr\u00e4ce")) {
+      assertThatThrownBy(() -> child.inc(1, Map.of(bad, "x")))
+          .as(bad).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("Counter 'requests'").hasMessageContaining("'" + bad + "'");
+    }
+    Histogram h = Histogram.builder("lat").help("h").buckets(1).register(registry);
+    assertThatThrownBy(() -> h.observe(0.5, Map.of("span-id", "x")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Histogram 'lat'").hasMessageContaining("'span-id'");
+    assertThatThrownBy(() -> h.observe(0.5, Map.of("span_id", "x".repeat(200))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Histogram 'lat'");
+    // nothing recorded by the rejected calls, the earlier exemplar kept
+    assertThat(child.get()).isEqualTo(1.0);
+    assertThat(c.snapshot().dataPoints().get(0).exemplar().labels().get("trace_id")).isEqualTo("t1");
+    assertThat(h.snapshot().dataPoints().get(0).count()).isZero();
+    // the model API is checked too, so no exemplar on the wire can be invalid
+    assertThatThrownBy(() -> dev.hearth.model.Exemplar.of(
+        dev.hearth.model.Labels.of("bad-name", "x"), 1, dev.hearth.model.DataPoint.NO_TIMESTAMP))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'bad-name'");
+    assertThat(dev.hearth.exposition.Exposition.generateLatest(registry,
+        dev.hearth.exposition.ExpositionFormat.OPENMETRICS_1_0_0))
+        .contains("requests_total{path=\"/a\"} 1.0 # {trace_id=\"t1\"} 1.0 ");
+  }
+
   @Test
   void fractionalAndWholeIncrementsAddUp() {
     Counter c = Counter.builder("c").help("h").register(registry);

@@ -95,12 +95,21 @@ class HistogramTest {
     assertThat(dp.exemplar(2)).isNull();
   }
 
+  /** Issue 11 item 6: NaN is ignored (OpenMetrics: _sum and buckets MUST NOT be NaN) and counted. */
   @Test
-  void nanGoesToInfBucket() {
-    Histogram h = Histogram.builder("n").help("x").buckets(1).register(registry);
-    h.observe(Double.NaN);
-    assertThat(registry.getSampleValue("n_bucket", Map.of("le", "1.0"))).isZero();
-    assertThat(registry.getSampleValue("n_bucket", Map.of("le", "+Inf"))).isEqualTo(1.0);
+  void nanIsIgnoredAndCounted() {
+    Histogram h = Histogram.builder("n").help("x").labelNames("k").buckets(1).register(registry);
+    h.labels("a").observe(0.5);
+    h.labels("a").observe(Double.NaN);
+    h.labels("a").observe(Double.NaN, Map.of("trace_id", "t"));
+    assertThat(registry.getSampleValue("n_bucket", Map.of("k", "a", "le", "1.0"))).isEqualTo(1.0);
+    assertThat(registry.getSampleValue("n_bucket", Map.of("k", "a", "le", "+Inf"))).isEqualTo(1.0);
+    assertThat(registry.getSampleValue("n_count", Map.of("k", "a"))).isEqualTo(1.0);
+    assertThat(registry.getSampleValue("n_sum", Map.of("k", "a"))).isEqualTo(0.5);
+    assertThat(h.snapshot().dataPoints().get(0).exemplar(1)).isNull();
+    assertThat(h.ignoredNaNObservations()).isEqualTo(2);
+    assertThat(registry.getSampleValue("hearth_ignored_nan_observations_total", Map.of("metric", "n")))
+        .isEqualTo(2.0);
   }
 
   /** Scrapes taken while writers observe are internally consistent and monotone. */

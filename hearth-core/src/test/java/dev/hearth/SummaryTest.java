@@ -37,6 +37,20 @@ class SummaryTest {
     assertThat(registry.getSampleValue("latency_count", Map.of("path", "/a"))).isEqualTo(10_000.0);
   }
 
+  /** Issue 11 item 6: NaN is ignored (count, sum and quantiles unchanged) and counted. */
+  @Test
+  void nanIsIgnoredAndCounted() {
+    Summary s = Summary.builder("nan").help("h").quantile(0.5, 0.05).register(registry);
+    s.observe(2);
+    s.observe(Double.NaN);
+    assertThat(registry.getSampleValue("nan_count")).isEqualTo(1.0);
+    assertThat(registry.getSampleValue("nan_sum")).isEqualTo(2.0);
+    assertThat(registry.getSampleValue("nan", Map.of("quantile", "0.5"))).isEqualTo(2.0);
+    assertThat(s.ignoredNaNObservations()).isEqualTo(1);
+    assertThat(registry.getSampleValue("hearth_ignored_nan_observations_total", Map.of("metric", "nan")))
+        .isEqualTo(1.0);
+  }
+
   @Test
   void emptyWindowGivesNaN() {
     Summary s = Summary.builder("s").help("h").quantile(0.5, 0.05).register(registry);

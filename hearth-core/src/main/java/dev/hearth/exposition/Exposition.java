@@ -67,7 +67,14 @@ public final class Exposition {
     write(out, registry.collect(), format);
   }
 
-  /** Writes {@code snapshots} to {@code out} in {@code format}. The stream is flushed, not closed. */
+  /**
+   * Writes {@code snapshots} to {@code out} in {@code format}. The stream is flushed, not closed.
+   *
+   * @throws IllegalArgumentException, before anything is written, when two families would
+   *     expose one sample name (the same name twice, or e.g. counter {@code x} and gauge
+   *     {@code x_total}, histogram {@code h} and gauge {@code h_count}, info {@code i} and gauge
+   *     {@code i_info}), naming both
+   */
   public static void write(OutputStream out, List<? extends MetricSnapshot<?>> snapshots,
       ExpositionFormat format) throws IOException {
     Objects.requireNonNull(out, "out");

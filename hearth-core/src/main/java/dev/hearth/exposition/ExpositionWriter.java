@@ -1,6 +1,7 @@
 package dev.hearth.exposition;
 
 import dev.hearth.internal.Doubles;
+import dev.hearth.internal.ExposedNames;
 import dev.hearth.model.CounterSnapshot;
 import dev.hearth.model.DataPoint;
 import dev.hearth.model.Exemplar;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Writes snapshots in one format through a {@link Utf8Sink}. Labels are written sorted by name,
@@ -56,6 +58,7 @@ final class ExpositionWriter {
   static void write(OutputStream stream, List<? extends MetricSnapshot<?>> snapshots,
       ExpositionFormat format) throws IOException {
     ExpositionWriter w = new ExpositionWriter(stream, format);
+    checkDistinctNames(snapshots, w.om);
     for (MetricSnapshot<?> s : snapshots) {
       w.family(s);
     }
@@ -63,6 +66,60 @@ final class ExpositionWriter {
       w.out.text("# EOF\n");
     }
     w.out.flush();
+  }
+
+  /**
+   * Refuses, before writing a byte, two families that would put one family or sample name on the
+   * wire (e.g. counter {@code x} and gauge {@code x_total}): Prometheus would reject the scrape or
+   * silently drop series, and no merge is well defined across types. The names are those this
+   * format writes, so text 0.0.4's own split (counter {@code x_total} plus gauge
+   * {@code x_created}, as Python writes and Hearth parses it) stays writable.
+   * {@code CollectorRegistry.collect()} never returns a clashing list; this guards lists from
+   * other sources.
+   */
+  private static void checkDistinctNames(List<? extends MetricSnapshot<?>> snapshots, boolean om) {
+    ExposedNames<MetricSnapshot<?>> names = new ExposedNames<>();
+    for (int i = 0; i < snapshots.size(); i++) {
+      MetricSnapshot<?> s = Objects.requireNonNull(snapshots.get(i), "snapshot " + i + " is null");
+      ExposedNames.Claim<MetricSnapshot<?>> earlier =
+          names.claim(s.name(), s.type(), s, writtenMask(s, om));
+      if (earlier != null) {
+        throw new IllegalArgumentException("Two families would expose '" + names.clashName()
+            + "': " + earlier + " and " + s.type().openMetricsName() + " '" + s.name()
+            + "'; a family or sample name may appear once in an exposition");
+      }
+    }
+  }
+
+  private static final int TOTAL = ExposedNames.bit("_total");
+  private static final int INFO = ExposedNames.bit("_info");
+  private static final int HISTOGRAM = ExposedNames.mask(List.of("", "_bucket", "_count", "_sum"));
+  private static final int SUMMARY = ExposedNames.mask(List.of("", "_count", "_sum"));
+
+  /** The family name and the suffixes of the sample names this writer writes for {@code s}. */
+  private static int writtenMask(MetricSnapshot<?> s, boolean om) {
+    int mask;
+    switch (s.type()) {
+      case COUNTER:
+        mask = om ? ExposedNames.NAME | TOTAL : TOTAL; // text 0.0.4: "# TYPE x_total counter"
+        break;
+      case HISTOGRAM:
+        mask = HISTOGRAM;
+        break;
+      case SUMMARY:
+        mask = SUMMARY;
+        break;
+      case INFO:
+        return om ? ExposedNames.NAME | INFO : INFO;
+      default:
+        return ExposedNames.NAME; // no _created: only counters, histograms and summaries have one
+    }
+    for (DataPoint dp : s.dataPoints()) {
+      if (dp.hasCreated()) {
+        return mask | ExposedNames.CREATED;
+      }
+    }
+    return mask;
   }
 
   private void family(MetricSnapshot<?> s) throws IOException {

@@ -1,6 +1,10 @@
 package dev.hearth.internal;
 
+import dev.hearth.model.DataPoint;
 import dev.hearth.model.Labels;
+import dev.hearth.model.MetricSnapshot;
+import dev.hearth.model.MetricType;
+import java.util.List;
 import java.util.function.BiFunction;
 
 /**
@@ -10,6 +14,15 @@ import java.util.function.BiFunction;
  */
 public final class ModelAccess {
   private static BiFunction<String[], String[], Labels> labelsFactory;
+  private static SnapshotFactory snapshotFactory;
+
+  /** Builds a snapshot of a type without the public constructors' checks. */
+  @FunctionalInterface
+  public interface SnapshotFactory {
+    /** The snapshot; {@code points} must be of the type's data point class. */
+    MetricSnapshot<?> create(MetricType type, String name, String help, String unit,
+        List<? extends DataPoint> points);
+  }
 
   private ModelAccess() {}
 
@@ -29,5 +42,36 @@ public final class ModelAccess {
       Labels.EMPTY.size(); // runs Labels' static initializer
     }
     return labelsFactory.apply(names, values);
+  }
+
+  /** Called once by {@link MetricSnapshot}'s static initializer. */
+  public static void setSnapshotFactory(SnapshotFactory factory) {
+    if (snapshotFactory == null) {
+      snapshotFactory = factory;
+    }
+  }
+
+  /**
+   * A snapshot built without validation, for Hearth's metric types whose data is valid by
+   * construction; {@code points} is wrapped, not copied. Other callers use the public
+   * constructors, which validate.
+   */
+  @SuppressWarnings("unchecked")
+  public static <S extends MetricSnapshot<?>> S snapshot(MetricType type, String name, String help,
+      String unit, List<? extends DataPoint> points) {
+    SnapshotFactory f = snapshotFactory;
+    if (f == null) {
+      initialize(MetricSnapshot.class); // its static initializer installs the factory
+      f = snapshotFactory;
+    }
+    return (S) f.create(type, name, help, unit, points);
+  }
+
+  private static void initialize(Class<?> c) {
+    try {
+      Class.forName(c.getName(), true, c.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new AssertionError(e);
+    }
   }
 }

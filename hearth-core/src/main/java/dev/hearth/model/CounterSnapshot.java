@@ -5,9 +5,26 @@ import java.util.List;
 /** A counter family: monotonic totals, exposed as {@code <name>_total} and {@code <name>_created}. */
 public final class CounterSnapshot extends MetricSnapshot<CounterSnapshot.DataPoint> {
 
-  /** A counter family; {@code name} is without {@code _total}. */
+  /**
+   * A counter family; {@code name} is without {@code _total}.
+   *
+   * @throws IllegalArgumentException as {@link MetricSnapshot} says, or when a total is negative
+   *     or NaN
+   */
   public CounterSnapshot(String name, String help, String unit, List<DataPoint> dataPoints) {
-    super(name, help, unit, dataPoints);
+    super(name, help, unit, dataPoints, false);
+  }
+
+  CounterSnapshot(String name, String help, String unit, List<DataPoint> dataPoints, boolean trusted) {
+    super(name, help, unit, dataPoints, trusted);
+  }
+
+  @Override
+  void checkPoint(DataPoint dp) {
+    if (!(dp.value() >= 0)) {
+      throw invalid("total " + dp.value() + " of " + dp.labels()
+          + " is invalid: counters are >= 0 and not NaN");
+    }
   }
 
   @Override

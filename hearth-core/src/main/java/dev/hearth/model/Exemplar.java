@@ -1,5 +1,6 @@
 package dev.hearth.model;
 
+import dev.hearth.internal.Names;
 import java.util.Objects;
 
 /**
@@ -23,10 +24,28 @@ public final class Exemplar {
   /**
    * An exemplar; {@code timestampMillis} may be {@link DataPoint#NO_TIMESTAMP}.
    *
-   * @throws IllegalArgumentException when the labels exceed {@link #MAX_LABEL_CHARS} code points
+   * <p>OpenMetrics 1.0 ("Exemplars"): "The combined length of the label names and values of an
+   * Exemplar's LabelSet MUST NOT exceed 128 UTF-8 characters", and its label names follow the
+   * label name rule ({@code [a-zA-Z_][a-zA-Z0-9_]*}, names beginning with {@code __} reserved).
+   * One invalid exemplar makes Prometheus reject the whole scrape, so both are checked here, the
+   * only way to make an exemplar.
+   *
+   * @throws IllegalArgumentException naming the label when a label name is invalid or reserved,
+   *     or when the labels exceed {@link #MAX_LABEL_CHARS} code points
    */
   public static Exemplar of(Labels labels, double value, long timestampMillis) {
     Objects.requireNonNull(labels, "labels");
+    for (int i = 0; i < labels.size(); i++) {
+      String name = labels.name(i);
+      if (!Names.isValidLabelName(name)) {
+        throw new IllegalArgumentException("Exemplar label name '" + name
+            + "' is invalid: must match [a-zA-Z_][a-zA-Z0-9_]*");
+      }
+      if (name.startsWith("__")) {
+        throw new IllegalArgumentException("Exemplar label name '" + name
+            + "' is reserved: names starting with __ are for Prometheus' internal use");
+      }
+    }
     int chars = labelChars(labels);
     if (chars > MAX_LABEL_CHARS) {
       throw new IllegalArgumentException(

@@ -7,7 +7,11 @@ public final class GaugeSnapshot extends MetricSnapshot<GaugeSnapshot.DataPoint>
 
   /** A gauge family. */
   public GaugeSnapshot(String name, String help, String unit, List<DataPoint> dataPoints) {
-    super(name, help, unit, dataPoints);
+    super(name, help, unit, dataPoints, false);
+  }
+
+  GaugeSnapshot(String name, String help, String unit, List<DataPoint> dataPoints, boolean trusted) {
+    super(name, help, unit, dataPoints, trusted);
   }
 
   @Override

@@ -8,9 +8,38 @@ import java.util.List;
  */
 public final class HistogramSnapshot extends MetricSnapshot<HistogramSnapshot.DataPoint> {
 
-  /** A histogram family. */
+  /**
+   * A histogram family.
+   *
+   * @throws IllegalArgumentException as {@link MetricSnapshot} says (label {@code le} is
+   *     reserved), or when a bucket count is negative, NaN or smaller than the one before
+   */
   public HistogramSnapshot(String name, String help, String unit, List<DataPoint> dataPoints) {
-    super(name, help, unit, dataPoints);
+    super(name, help, unit, dataPoints, false);
+  }
+
+  HistogramSnapshot(String name, String help, String unit, List<DataPoint> dataPoints,
+      boolean trusted) {
+    super(name, help, unit, dataPoints, trusted);
+  }
+
+  @Override
+  String reservedLabel() {
+    return "le";
+  }
+
+  @Override
+  void checkPoint(DataPoint dp) {
+    double previous = 0;
+    for (int i = 0; i < dp.bucketCount(); i++) {
+      double c = dp.cumulativeCount(i);
+      if (!(c >= previous)) {
+        throw invalid("bucket le=\"" + formatLe(dp.upperBound(i)) + "\" of " + dp.labels()
+            + " has count " + c + (i == 0 ? "" : " after " + previous)
+            + ": cumulative counts are >= 0, not NaN and non-decreasing");
+      }
+      previous = c;
+    }
   }
 
   @Override

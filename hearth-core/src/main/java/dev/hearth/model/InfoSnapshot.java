@@ -7,7 +7,11 @@ public final class InfoSnapshot extends MetricSnapshot<InfoSnapshot.DataPoint> {
 
   /** An info family; {@code name} is without {@code _info}. */
   public InfoSnapshot(String name, String help, List<DataPoint> dataPoints) {
-    super(name, help, "", dataPoints);
+    super(name, help, "", dataPoints, false);
+  }
+
+  InfoSnapshot(String name, String help, List<DataPoint> dataPoints, boolean trusted) {
+    super(name, help, "", dataPoints, trusted);
   }
 
   @Override

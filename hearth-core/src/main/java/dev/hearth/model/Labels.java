@@ -104,6 +104,26 @@ public final class Labels {
     return sharedNames.length == 0 ? EMPTY : new Labels(sharedNames, ownedValues);
   }
 
+  /**
+   * True when both have the very same name strings in the same order (one shared array for the
+   * children of a metric, the same instances for label sets built from one list or literals), so
+   * checks of the names of one need not be repeated for the other. Compares references only.
+   */
+  boolean sameNameInstances(Labels other) {
+    if (names == other.names) {
+      return true;
+    }
+    if (names.length != other.names.length) {
+      return false;
+    }
+    for (int i = 0; i < names.length; i++) {
+      if (names[i] != other.names[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The number of labels. */
   public int size() {
     return names.length;

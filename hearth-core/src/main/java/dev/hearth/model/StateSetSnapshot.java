@@ -1,6 +1,8 @@
 package dev.hearth.model;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 
 /**
@@ -9,9 +11,33 @@ import java.util.Objects;
  */
 public final class StateSetSnapshot extends MetricSnapshot<StateSetSnapshot.DataPoint> {
 
-  /** A state set family. */
+  /**
+   * A state set family.
+   *
+   * @throws IllegalArgumentException as {@link MetricSnapshot} says (a label named like the
+   *     family is reserved), or when a data point names a state twice
+   */
   public StateSetSnapshot(String name, String help, List<DataPoint> dataPoints) {
-    super(name, help, "", dataPoints);
+    super(name, help, "", dataPoints, false);
+  }
+
+  StateSetSnapshot(String name, String help, List<DataPoint> dataPoints, boolean trusted) {
+    super(name, help, "", dataPoints, trusted);
+  }
+
+  @Override
+  String reservedLabel() {
+    return name();
+  }
+
+  @Override
+  void checkPoint(DataPoint dp) {
+    Set<String> states = new HashSet<>();
+    for (int i = 0; i < dp.size(); i++) {
+      if (!states.add(dp.state(i))) {
+        throw invalid("state '" + dp.state(i) + "' appears twice in " + dp.labels());
+      }
+    }
   }
 
   @Override

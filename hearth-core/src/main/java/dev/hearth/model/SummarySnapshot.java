@@ -8,9 +8,31 @@ import java.util.List;
  */
 public final class SummarySnapshot extends MetricSnapshot<SummarySnapshot.DataPoint> {
 
-  /** A summary family. */
+  /**
+   * A summary family.
+   *
+   * @throws IllegalArgumentException as {@link MetricSnapshot} says (label {@code quantile} is
+   *     reserved), or when a count is negative
+   */
   public SummarySnapshot(String name, String help, String unit, List<DataPoint> dataPoints) {
-    super(name, help, unit, dataPoints);
+    super(name, help, unit, dataPoints, false);
+  }
+
+  SummarySnapshot(String name, String help, String unit, List<DataPoint> dataPoints,
+      boolean trusted) {
+    super(name, help, unit, dataPoints, trusted);
+  }
+
+  @Override
+  String reservedLabel() {
+    return "quantile";
+  }
+
+  @Override
+  void checkPoint(DataPoint dp) {
+    if (dp.count() < 0) {
+      throw invalid("count " + dp.count() + " of " + dp.labels() + " is negative");
+    }
   }
 
   @Override

@@ -7,7 +7,11 @@ public final class UnknownSnapshot extends MetricSnapshot<UnknownSnapshot.DataPo
 
   /** An unknown-typed family. */
   public UnknownSnapshot(String name, String help, String unit, List<DataPoint> dataPoints) {
-    super(name, help, unit, dataPoints);
+    super(name, help, unit, dataPoints, false);
+  }
+
+  UnknownSnapshot(String name, String help, String unit, List<DataPoint> dataPoints, boolean trusted) {
+    super(name, help, unit, dataPoints, trusted);
   }
 
   @Override

@@ -323,7 +323,10 @@ final class Snapshots {
 
   /** What the generated data must satisfy. */
   enum Profile {
-    /** Anything the model allows: NaN counters, negative bounds and timestamps, any exemplar text. */
+    /**
+     * Anything the model allows: NaN gauges and sums, non-integral and infinite counts, negative
+     * bounds and timestamps, any exemplar text.
+     */
     ANY,
     /** Valid for Python's OpenMetrics parser: counter-like values non-negative, integral counts. */
     PYTHON
@@ -424,8 +427,13 @@ final class Snapshots {
     return r.nextBoolean() ? "" : string(r, LOWER, 1, 5);
   }
 
+  /** A label name; never with the reserved {@code __} prefix, which the model refuses. */
   private static String labelName(Random r) {
-    return string(r, LABEL_NAME_START, 1, 1) + string(r, LABEL_NAME_REST, 0, 4);
+    String name;
+    do {
+      name = string(r, LABEL_NAME_START, 1, 1) + string(r, LABEL_NAME_REST, 0, 4);
+    } while (name.startsWith("__"));
+    return name;
   }
 
   /** Up to {@code maxSize} labels with distinct names outside {@code reserved}. */
@@ -474,6 +482,11 @@ final class Snapshots {
     }
   }
 
+  /** A counter total or count: non-negative and not NaN, as the model requires. */
+  private static double counterValue(Random r) {
+    return value(r, Profile.PYTHON);
+  }
+
   private static double gaugeValue(Random r) {
     return value(r, Profile.ANY);
   }
@@ -513,7 +526,7 @@ final class Snapshots {
     String help = unicode(r, 20);
     String unit = unit(r);
     List<CounterSnapshot.DataPoint> dps = points(series(r, Set.of(), 8),
-        l -> new CounterSnapshot.DataPoint(l, value(r, p), exemplar(r, p), timestamp(r, p),
+        l -> new CounterSnapshot.DataPoint(l, counterValue(r), exemplar(r, p), timestamp(r, p),
             timestamp(r, p)));
     return new CounterSnapshot(withUnit(name, unit), help, unit, dps);
   }
@@ -568,8 +581,8 @@ final class Snapshots {
       double[] counts = new double[b.length];
       double c = 0;
       for (int i = 0; i < b.length; i++) {
-        // ANY: arbitrary (even decreasing) counts; PYTHON: cumulative integral counts
-        c = p == Profile.ANY ? value(r, p) : c + between(r, 0, 1000);
+        // ANY: any non-decreasing counts (fractions, +Inf); PYTHON: cumulative integral counts
+        c = p == Profile.ANY ? Math.max(c, counterValue(r)) : c + between(r, 0, 1000);
         counts[i] = c;
       }
       double sum = value(r, p);
@@ -591,7 +604,7 @@ final class Snapshots {
       for (int i = 0; i < values.length; i++) {
         values[i] = value(r, p);
       }
-      double count = p == Profile.ANY ? value(r, p) : between(r, 0, 100_000);
+      double count = p == Profile.ANY ? counterValue(r) : between(r, 0, 100_000);
       return new SummarySnapshot.DataPoint(l, count, value(r, p), q, values, timestamp(r, p),
           timestamp(r, p));
     });
