@@ -10,6 +10,7 @@ import dev.hearth.Summary;
 import dev.hearth.exposition.Exposition;
 import dev.hearth.exposition.ExpositionFormat;
 import dev.hearth.testing.RandomCases;
+import dev.hearth.testing.SwappableCollector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,8 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /** Gzip scrapes through {@link ScrapeHandler}: always exactly the uncompressed exposition. */
 class GzipScrapeTest {
-  static final String OPENMETRICS = "application/openmetrics-text;version=1.0.0,"
-      + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+  static final String OPENMETRICS = SwappableCollector.PROMETHEUS_ACCEPT;
 
   /**
    * A registry of counters, histograms, summaries and a gauge with {@code series} label
