@@ -5,12 +5,10 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -19,21 +17,28 @@ import java.util.zip.Deflater;
  * writes the exposition straight into it and {@link #finish()} returns the complete gzip body.
  *
  * <p>The input is cut into {@value #CHUNK}-byte chunks, each compressed as raw deflate by its own
- * job, as pigz does: a chunk's deflater is primed with the last 32 KiB of the previous chunk's
- * input as preset dictionary (so matches reach back across the cut as in one stream), every chunk
- * but the last ends with a {@code SYNC_FLUSH} (byte-aligned, not final) and the last with
- * {@code FINISH}; the compressed chunks are concatenated between the gzip header and a trailer
- * with one CRC-32 over the whole input, computed as it is written. Full chunks are offered to the
- * {@linkplain Shared#helpers helper threads}; the writing thread compresses any chunk no helper
- * has started (at the end, and whenever more chunks wait than there are helpers), so the result
- * never waits for a busy pool and memory stays bounded to a few chunks per helper. A body of one
- * chunk is compressed by the writing thread alone, without any hand-off.
+ * job, as pigz does: every chunk but the last ends with a {@code SYNC_FLUSH} (byte-aligned, not
+ * final) and the last with {@code FINISH}, and the compressed chunks are concatenated between the
+ * gzip header and a trailer with one CRC-32 over the whole input, computed as it is written. A
+ * chunk compressed right after its predecessor by the same thread continues that deflater, so the
+ * writing thread alone produces what one deflater with a sync flush every 256 KiB would; any
+ * other chunk gets a fresh deflater primed with the last 32 KiB of the previous chunk's input as
+ * preset dictionary, so that its matches reach back across the cut just the same.
+ *
+ * <p>Full chunks are offered to the helper threads; the writing thread compresses every chunk no
+ * helper has started (at the end, and whenever more chunks wait than there are helpers), so the
+ * result never waits for a busy pool and at most a few chunks per helper wait in memory. A body
+ * of one chunk is compressed by the writing thread alone, without any hand-off.
+ *
+ * <p>Deflaters are not pooled: creating and ending one per 256 KiB chunk measured the same as
+ * resetting a reused one (see the gzip section of hearth-benchmarks/README.md). Every deflater is
+ * ended as soon as its chunk is done.
  *
  * <p>Not thread-safe: one writer per instance. {@link #finish()} or {@link #abandon()} must be
- * called once; both give the pooled deflaters and buffers back.
+ * called once.
  */
 final class GzipEncoder extends OutputStream {
-  /** Input bytes per chunk (also the size of the pooled buffers). */
+  /** Input bytes per chunk. */
   static final int CHUNK = 256 * 1024;
   /** The deflate window: how far back the next chunk's dictionary reaches. */
   static final int WINDOW = 32 * 1024;
@@ -47,19 +52,29 @@ final class GzipEncoder extends OutputStream {
     (byte) 255 // operating system: unknown
   };
 
-  private final Shared shared;
+  private final int level;
+  private final Executor helpers; // null: none
+  private final int helperCount;
   private final CRC32 crc = new CRC32();
   private final ArrayList<Job> jobs = new ArrayList<>();
-  /** Jobs before this index have been run by this thread or awaited; their inputs are released. */
+  /** Jobs before this index are done and no longer needed as dictionaries. */
   private int settled;
-  private byte[] chunk;
+  private byte[] chunk = new byte[CHUNK];
   private int fill;
   private long total;
   private boolean done;
+  /** The writing thread's deflater, and the index of the job it compressed last. */
+  private Deflater own;
+  private int ownLast = -1;
 
-  GzipEncoder(Shared shared) {
-    this.shared = shared;
-    this.chunk = shared.buffer();
+  /**
+   * An encoder at deflate {@code level} that offers full chunks to {@code helpers}, which are
+   * expected to run up to {@code helperCount} of them at once (0: no helpers).
+   */
+  GzipEncoder(int level, Executor helpers, int helperCount) {
+    this.level = level;
+    this.helpers = helperCount == 0 ? null : helpers;
+    this.helperCount = helperCount;
   }
 
   @Override
@@ -89,60 +104,57 @@ final class GzipEncoder extends OutputStream {
   }
 
   /** Hands the full chunk to a job (offered to the helpers) and starts the next chunk. */
-  private void dispatch() throws IOException {
+  private void dispatch() {
     Job job = newJob(false);
-    Executor helpers = shared.helpers;
     if (helpers != null) {
       try {
-        helpers.execute(job::tryRun);
+        helpers.execute(job::runOnHelper);
       } catch (RejectedExecutionException e) {
         // the pool is shutting down: this thread compresses the chunk itself
       }
     }
-    chunk = shared.buffer();
+    chunk = new byte[CHUNK];
     fill = 0;
-    // Keep at most as many chunks waiting as there are helpers: run the oldest ones here.
+    // Keep at most as many chunks waiting as there are helpers: compress the oldest ones here.
     int waiting = 0;
     for (int i = settled; i < jobs.size(); i++) {
       if (!jobs.get(i).claimed.get()) {
         waiting++;
       }
     }
-    for (int i = settled; i < jobs.size() && waiting > shared.helperCount; i++) {
-      if (jobs.get(i).tryRun()) {
+    for (int i = settled; i < jobs.size() && waiting > helperCount; i++) {
+      if (runHere(jobs.get(i))) {
         waiting--;
       }
     }
-    settle(false);
+    settle();
   }
 
   private Job newJob(boolean last) {
     Job previous = jobs.isEmpty() ? null : jobs.get(jobs.size() - 1);
-    Job job = new Job(shared, chunk, fill, previous, last);
+    Job job = new Job(jobs.size(), chunk, fill, previous, last);
     jobs.add(job);
     return job;
   }
 
-  /**
-   * Releases the inputs of finished jobs from {@link #settled} on: a chunk's input is still the
-   * dictionary of the next chunk until that one is finished too. With {@code await}, waits for
-   * every job.
-   */
-  private void settle(boolean await) throws IOException {
-    while (settled < jobs.size()) {
-      Job job = jobs.get(settled);
-      Job next = settled + 1 < jobs.size() ? jobs.get(settled + 1) : null;
-      if (await) {
-        job.await();
-        if (next != null) {
-          next.await();
-        }
-      } else if (!job.isDone() || (next == null && !job.last) || (next != null && !next.isDone())) {
-        return;
-      }
-      shared.release(job.input);
-      job.input = null;
-      settled++;
+  /** Compresses {@code job} on this thread with its own deflater, unless a helper took it. */
+  private boolean runHere(Job job) {
+    if (!job.claimed.compareAndSet(false, true)) {
+      return false;
+    }
+    if (own == null) {
+      own = new Deflater(level, true);
+    }
+    job.run(own, ownLast == job.index - 1);
+    ownLast = job.index;
+    return true;
+  }
+
+  /** Drops the inputs of done jobs whose successor, which reads them as dictionary, is done. */
+  private void settle() {
+    while (settled + 1 < jobs.size() && jobs.get(settled).isDone()
+        && jobs.get(settled + 1).isDone()) {
+      jobs.get(settled++).input = null;
     }
   }
 
@@ -156,12 +168,11 @@ final class GzipEncoder extends OutputStream {
       newJob(true);
       chunk = null;
       for (int i = settled; i < jobs.size(); i++) {
-        jobs.get(i).tryRun();
+        runHere(jobs.get(i));
       }
-      settle(true);
       int size = HEADER.length + 8;
       for (Job job : jobs) {
-        job.check();
+        job.await();
         size += job.outputLength;
       }
       byte[] body = new byte[size];
@@ -175,34 +186,22 @@ final class GzipEncoder extends OutputStream {
       littleEndian(body, pos + 4, (int) total); // ISIZE: the input length modulo 2^32
       return body;
     } finally {
-      releaseAll();
+      abandon();
     }
   }
 
-  /** Gives the buffers back without producing a body (the exposition failed). Idempotent. */
+  /**
+   * Ends this thread's deflater and cancels the chunks no helper has started (those running end
+   * their own deflaters). For an exposition that failed; {@link #finish()} calls it too.
+   */
   void abandon() {
     done = true;
-    // helpers may still be compressing: wait for them so that no buffer is released twice
     for (Job job : jobs) {
-      job.cancel(); // claims what no helper started, so nothing new starts
+      job.cancel();
     }
-    for (Job job : jobs) {
-      job.awaitUninterruptibly();
-    }
-    releaseAll();
-  }
-
-  private void releaseAll() {
-    for (Job job : jobs) {
-      if (job.input != null) {
-        shared.release(job.input);
-        job.input = null;
-      }
-      job.output = null;
-    }
-    if (chunk != null) {
-      shared.release(chunk);
-      chunk = null;
+    if (own != null) {
+      own.end();
+      own = null;
     }
   }
 
@@ -214,22 +213,22 @@ final class GzipEncoder extends OutputStream {
   }
 
   /** The compression of one chunk, run once by whichever thread claims it first. */
-  private static final class Job {
-    final Shared shared;
+  private final class Job {
+    final int index;
     final int length;
-    final byte[] previousInput; // the previous chunk: its end is this chunk's dictionary
-    final int previousLength;
     final boolean last;
+    byte[] previousInput; // the previous chunk: its end is this chunk's dictionary
+    final int previousLength;
     final AtomicBoolean claimed = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
-    byte[] input;
-    // written by the running thread before finished.countDown(), read after await()
+    volatile byte[] input;
+    // written by the running thread before finished.countDown(), read after it
     byte[] output;
     int outputLength;
     Throwable failure;
 
-    Job(Shared shared, byte[] input, int length, Job previous, boolean last) {
-      this.shared = shared;
+    Job(int index, byte[] input, int length, Job previous, boolean last) {
+      this.index = index;
       this.input = input;
       this.length = length;
       this.previousInput = previous == null ? null : previous.input;
@@ -237,47 +236,42 @@ final class GzipEncoder extends OutputStream {
       this.last = last;
     }
 
-    /** Compresses the chunk if no other thread has claimed it; true if this call did. */
-    boolean tryRun() {
+    /** On a helper thread: compresses the chunk with a fresh deflater, unless already claimed. */
+    void runOnHelper() {
       if (!claimed.compareAndSet(false, true)) {
-        return false;
+        return;
       }
+      Deflater d = new Deflater(level, true);
       try {
-        compress();
-      } catch (Throwable t) {
-        failure = t;
+        run(d, false);
       } finally {
-        finished.countDown();
-      }
-      return true;
-    }
-
-    /** Marks the job done without compressing, unless a thread has claimed it already. */
-    void cancel() {
-      if (claimed.compareAndSet(false, true)) {
-        finished.countDown();
+        d.end();
       }
     }
 
-    private void compress() {
-      Deflater d = shared.deflater();
+    /**
+     * Compresses the chunk with {@code d}; {@code continuing}: {@code d} has just compressed the
+     * previous chunk, whose data is still in its window.
+     */
+    void run(Deflater d, boolean continuing) {
       try {
-        if (previousInput != null) {
-          int n = Math.min(WINDOW, previousLength);
-          d.setDictionary(previousInput, previousLength - n, n);
+        if (!continuing) {
+          d.reset();
+          if (previousInput != null) {
+            int n = Math.min(WINDOW, previousLength);
+            d.setDictionary(previousInput, previousLength - n, n);
+          }
         }
         d.setInput(input, 0, length);
         if (last) {
           d.finish();
         }
         int flush = last ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH;
-        byte[] out = shared.buffer();
+        byte[] out = new byte[length / 4 + 64];
         int pos = 0;
         while (true) {
           if (pos == out.length) {
-            byte[] bigger = Arrays.copyOf(out, out.length * 2);
-            shared.release(out);
-            out = bigger;
+            out = Arrays.copyOf(out, out.length * 2);
           }
           int space = out.length - pos;
           int n = d.deflate(out, pos, space, flush);
@@ -286,11 +280,21 @@ final class GzipEncoder extends OutputStream {
             break;
           }
         }
-        output = Arrays.copyOf(out, pos); // compressed chunks are small: keep them tight
+        output = out;
         outputLength = pos;
-        shared.release(out);
+      } catch (RuntimeException | Error e) {
+        failure = e;
       } finally {
-        shared.release(d);
+        previousInput = null;
+        finished.countDown();
+      }
+    }
+
+    /** Marks the job done without compressing, unless a thread has claimed it already. */
+    void cancel() {
+      if (claimed.compareAndSet(false, true)) {
+        failure = new IllegalStateException("cancelled");
+        finished.countDown();
       }
     }
 
@@ -298,6 +302,7 @@ final class GzipEncoder extends OutputStream {
       return finished.getCount() == 0;
     }
 
+    /** Waits until the chunk is compressed; rethrows its failure. */
     void await() throws IOException {
       try {
         finished.await();
@@ -305,118 +310,11 @@ final class GzipEncoder extends OutputStream {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while compressing");
       }
-    }
-
-    void awaitUninterruptibly() {
-      boolean interrupted = false;
-      while (true) {
-        try {
-          finished.await();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    void check() throws IOException {
-      if (failure instanceof IOException) {
-        throw (IOException) failure;
-      }
       if (failure instanceof RuntimeException) {
         throw (RuntimeException) failure;
       }
       if (failure instanceof Error) {
         throw (Error) failure;
-      }
-      if (failure != null) {
-        throw new IOException("compression failed", failure);
-      }
-    }
-  }
-
-  /**
-   * What the encoders of one {@link ScrapeHandler} share: the deflate level, pooled deflaters and
-   * chunk buffers (reused across scrapes; a pooled deflater holds about 256 KiB of native memory
-   * until {@link #close()} ends it) and the helper threads.
-   */
-  static final class Shared {
-    /** Pooled deflaters and buffers kept at most (the rest are dropped or ended). */
-    private static final int MAX_POOLED = 16;
-
-    final int level;
-    final Executor helpers; // null: the writing thread compresses everything
-    final int helperCount;
-    private final ConcurrentLinkedQueue<Deflater> deflaters = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pooledDeflaters = new AtomicInteger();
-    private final ConcurrentLinkedQueue<byte[]> buffers = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pooledBuffers = new AtomicInteger();
-    private volatile boolean closed;
-
-    Shared(int level, Executor helpers, int helperCount) {
-      this.level = level;
-      this.helpers = helperCount == 0 ? null : helpers;
-      this.helperCount = helperCount;
-    }
-
-    Deflater deflater() {
-      Deflater d = deflaters.poll();
-      if (d == null) {
-        return new Deflater(level, true);
-      }
-      pooledDeflaters.decrementAndGet();
-      return d;
-    }
-
-    void release(Deflater d) {
-      if (closed || !reserve(pooledDeflaters)) {
-        d.end();
-        return;
-      }
-      d.reset();
-      deflaters.offer(d);
-      if (closed) {
-        endPooled(); // closed meanwhile: end what close() may have missed
-      }
-    }
-
-    /** Takes one of the {@value #MAX_POOLED} places counted by {@code pooled}, if one is free. */
-    private static boolean reserve(AtomicInteger pooled) {
-      if (pooled.incrementAndGet() <= MAX_POOLED) {
-        return true;
-      }
-      pooled.decrementAndGet();
-      return false;
-    }
-
-    byte[] buffer() {
-      byte[] b = buffers.poll();
-      if (b == null) {
-        return new byte[CHUNK];
-      }
-      pooledBuffers.decrementAndGet();
-      return b;
-    }
-
-    void release(byte[] b) {
-      if (b.length == CHUNK && !closed && reserve(pooledBuffers)) {
-        buffers.offer(b);
-      }
-    }
-
-    /** Ends the pooled deflaters; those in use are ended when given back. */
-    void close() {
-      closed = true;
-      endPooled();
-      buffers.clear();
-    }
-
-    private void endPooled() {
-      for (Deflater d; (d = deflaters.poll()) != null; ) {
-        d.end();
       }
     }
   }

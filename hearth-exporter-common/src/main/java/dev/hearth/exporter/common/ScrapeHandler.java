@@ -45,7 +45,7 @@ import java.util.zip.Deflater;
  *       {@code x-gzip}, or {@code *}) with a q-value above 0. The exposition is written straight
  *       into the compressor (deflate level {@value #DEFAULT_GZIP_LEVEL} by default), and a large
  *       body is compressed in 256 KiB chunks by idle {@linkplain Builder#compressionThreads(int)
- *       helper threads} too, still as one gzip stream; deflaters and buffers are reused.
+ *       helper threads} too, still as one gzip stream.
  *   <li><b>Created series:</b> {@code _created} series are written unless
  *       {@linkplain Builder#createdSeries(boolean) turned off}.
  *   <li><b>Filtering:</b> {@code name[]=...} query parameters select metric families as Python
@@ -85,7 +85,8 @@ public final class ScrapeHandler implements AutoCloseable {
   private final boolean createdSeries;
   private final ThreadPoolExecutor collectors;
   private final ThreadPoolExecutor compressors; // null without compression threads
-  private final GzipEncoder.Shared gzip;
+  private final int compressionThreads;
+  private final int gzipLevel;
   private final ConcurrentHashMap<Key, CompletableFuture<byte[]>> inFlight =
       new ConcurrentHashMap<>();
   /** Scrapes currently waiting for a collection (for tests of the single flight). */
@@ -102,7 +103,8 @@ public final class ScrapeHandler implements AutoCloseable {
     this.createdSeries = b.createdSeries;
     this.collectors = pool("hearth-collect-", b.collectorThreads);
     this.compressors = b.compressionThreads == 0 ? null : pool("hearth-gzip-", b.compressionThreads);
-    this.gzip = new GzipEncoder.Shared(b.gzipLevel, compressors, b.compressionThreads);
+    this.compressionThreads = b.compressionThreads;
+    this.gzipLevel = b.gzipLevel;
   }
 
   /** Daemon threads that exit after 30 s idle. */
@@ -321,7 +323,7 @@ public final class ScrapeHandler implements AutoCloseable {
     var snapshots = names == null ? registry.collect() : registry.collect(names::contains);
     if (key.gzip) {
       // the exposition is written straight into the compressor, never built uncompressed first
-      GzipEncoder out = new GzipEncoder(gzip);
+      GzipEncoder out = new GzipEncoder(gzipLevel, compressors, compressionThreads);
       try {
         Exposition.write(out, snapshots, key.format, createdSeries);
       } catch (IOException | RuntimeException | Error e) {
@@ -386,8 +388,6 @@ public final class ScrapeHandler implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } finally {
-      gzip.close(); // ends the pooled deflaters; any still in use are ended when given back
     }
   }
 
