@@ -86,7 +86,7 @@ public final class GzipTools {
     Map<String, List<Double>> gunzipMillis = new LinkedHashMap<>();
     Map<String, Integer> bytes = new LinkedHashMap<>();
     long warmupEnd = System.nanoTime() + 6_000_000_000L;
-    for (int r = 0; r < rounds + 5 || System.nanoTime() < warmupEnd; r++) {
+    for (int r = 0; ; r++) {
       boolean record = r >= 5 && System.nanoTime() >= warmupEnd;
       for (Map.Entry<String, Callable<byte[]>> v : variants.entrySet()) {
         long t0 = System.nanoTime();

@@ -93,7 +93,7 @@ public final class ScrapeHandler implements AutoCloseable {
   final AtomicInteger waiting = new AtomicInteger();
   /** Collections started so far (for tests of the single flight). */
   final AtomicInteger collections = new AtomicInteger();
-  /** The body size of the last unfiltered collection per format and encoding: a size hint. */
+  /** The size of the last unfiltered uncompressed body per format: a size hint. */
   private final int[] lastSize = new int[ExpositionFormat.values().length];
   private volatile boolean closed;
 

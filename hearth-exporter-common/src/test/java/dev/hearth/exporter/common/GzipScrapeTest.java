@@ -1,6 +1,7 @@
 package dev.hearth.exporter.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.CollectorRegistry;
 import dev.hearth.Counter;
@@ -141,6 +142,16 @@ class GzipScrapeTest {
         }
       }
     });
+  }
+
+  @Test
+  void badCompressionOptionsAreRejectedByName() {
+    ScrapeHandler.Builder b = ScrapeHandler.builder();
+    assertThatThrownBy(() -> b.gzipLevel(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("gzipLevel must be in [1, 9], got 0");
+    assertThatThrownBy(() -> b.gzipLevel(10)).hasMessage("gzipLevel must be in [1, 9], got 10");
+    assertThatThrownBy(() -> b.compressionThreads(-1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("compressionThreads must be in [0, 64], got -1");
   }
 
   @Test
