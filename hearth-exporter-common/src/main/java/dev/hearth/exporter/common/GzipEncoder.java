@@ -198,6 +198,12 @@ final class GzipEncoder extends OutputStream {
     done = true;
     for (Job job : jobs) {
       job.cancel();
+      if (job.isDone()) {
+        // helper tasks still queued hold their job: let them hold no chunk data
+        job.input = null;
+        job.previousInput = null;
+        job.output = null;
+      }
     }
     if (own != null) {
       own.end();
