@@ -2,7 +2,7 @@
 module dev.hearth.servlet {
   requires transitive jakarta.servlet;
   requires transitive dev.hearth.core;
-  requires dev.hearth.exporter.common;
+  requires transitive dev.hearth.exporter.common;
 
   exports dev.hearth.servlet;
 }

@@ -73,6 +73,36 @@ public class ExpositionBenchmark {
     static long amount(int j) {
       return j % 1000 + 1;
     }
+
+    /** A Hearth registry with {@link #FAMILIES} counters holding these series. */
+    CollectorRegistry hearthRegistry() {
+      CollectorRegistry registry = new CollectorRegistry();
+      for (int f = 0; f < FAMILIES; f++) {
+        dev.hearth.Counter c = dev.hearth.Counter.builder("requests_" + f)
+            .help("Requests served.").labelNames(Fixtures.LABEL_NAMES).unlimitedSeries()
+            .register(registry);
+        for (int j = 0; j < values.length; j++) {
+          String[] v = values[j];
+          c.labels(v[0], v[1], v[2]).inc(amount(j));
+        }
+      }
+      return registry;
+    }
+
+    /** The same counters and series in a client_java registry (without exemplars). */
+    PrometheusRegistry clientJavaRegistry() {
+      PrometheusRegistry registry = new PrometheusRegistry();
+      for (int f = 0; f < FAMILIES; f++) {
+        io.prometheus.metrics.core.metrics.Counter c = io.prometheus.metrics.core.metrics.Counter
+            .builder().name("requests_" + f).help("Requests served.")
+            .labelNames(Fixtures.LABEL_NAMES).withoutExemplars().register(registry);
+        for (int j = 0; j < values.length; j++) {
+          String[] v = values[j];
+          c.labelValues(v[0], v[1], v[2]).inc(amount(j));
+        }
+      }
+      return registry;
+    }
   }
 
   private static void report(String library, int seriesCount, long bytes) {
@@ -91,17 +121,7 @@ public class ExpositionBenchmark {
 
     @Setup(Level.Trial)
     public void setup() throws IOException {
-      registry = new CollectorRegistry();
-      Series s = new Series(seriesCount / FAMILIES);
-      for (int f = 0; f < FAMILIES; f++) {
-        dev.hearth.Counter c = dev.hearth.Counter.builder("requests_" + f)
-            .help("Requests served.").labelNames(Fixtures.LABEL_NAMES).unlimitedSeries()
-            .register(registry);
-        for (int j = 0; j < s.values.length; j++) {
-          String[] v = s.values[j];
-          c.labels(v[0], v[1], v[2]).inc(Series.amount(j));
-        }
-      }
+      registry = new Series(seriesCount / FAMILIES).hearthRegistry();
       out.reset();
       Exposition.write(out, registry, ExpositionFormat.PROMETHEUS_TEXT_0_0_4);
       report("hearth", seriesCount, out.count());
@@ -123,17 +143,7 @@ public class ExpositionBenchmark {
 
     @Setup(Level.Trial)
     public void setup() throws IOException {
-      registry = new PrometheusRegistry();
-      Series s = new Series(seriesCount / FAMILIES);
-      for (int f = 0; f < FAMILIES; f++) {
-        io.prometheus.metrics.core.metrics.Counter c = io.prometheus.metrics.core.metrics.Counter
-            .builder().name("requests_" + f).help("Requests served.")
-            .labelNames(Fixtures.LABEL_NAMES).withoutExemplars().register(registry);
-        for (int j = 0; j < s.values.length; j++) {
-          String[] v = s.values[j];
-          c.labelValues(v[0], v[1], v[2]).inc(Series.amount(j));
-        }
-      }
+      registry = new Series(seriesCount / FAMILIES).clientJavaRegistry();
       out.reset();
       writer.write(out, registry.scrape());
       report("clientJava", seriesCount, out.count());

@@ -77,9 +77,21 @@ public final class Exposition {
    */
   public static void write(OutputStream out, List<? extends MetricSnapshot<?>> snapshots,
       ExpositionFormat format) throws IOException {
+    write(out, snapshots, format, true);
+  }
+
+  /**
+   * Writes {@code snapshots} to {@code out} in {@code format}, with the {@code _created} series
+   * (text 0.0.4: the {@code x_created} gauge families; OpenMetrics: the {@code _created} samples)
+   * only when {@code createdSeries} is true. {@link #write(OutputStream, List, ExpositionFormat)}
+   * writes them, as Python prometheus_client always does; client_java writes them only when asked.
+   * Without them the output is about half the size for counters. The stream is flushed, not closed.
+   */
+  public static void write(OutputStream out, List<? extends MetricSnapshot<?>> snapshots,
+      ExpositionFormat format, boolean createdSeries) throws IOException {
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(snapshots, "snapshots");
     Objects.requireNonNull(format, "format");
-    ExpositionWriter.write(out, snapshots, format);
+    ExpositionWriter.write(out, snapshots, format, createdSeries);
   }
 }

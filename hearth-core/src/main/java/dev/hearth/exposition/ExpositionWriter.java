@@ -29,6 +29,7 @@ final class ExpositionWriter {
 
   private final Utf8Sink out;
   private final boolean om;
+  private final boolean createdSeries;
 
   // Sort-order cache: names of the last label set (compared by reference), the extra label name
   // (le, quantile, the state set name or null) and the resulting order; index n is the extra label.
@@ -50,14 +51,15 @@ final class ExpositionWriter {
   private double[] boundCache = new double[0];
   private String[] boundStrings = new String[0];
 
-  private ExpositionWriter(OutputStream stream, ExpositionFormat format) {
+  private ExpositionWriter(OutputStream stream, ExpositionFormat format, boolean createdSeries) {
     this.out = new Utf8Sink(stream, BUFFER_SIZE);
     this.om = format == ExpositionFormat.OPENMETRICS_1_0_0;
+    this.createdSeries = createdSeries;
   }
 
   static void write(OutputStream stream, List<? extends MetricSnapshot<?>> snapshots,
-      ExpositionFormat format) throws IOException {
-    ExpositionWriter w = new ExpositionWriter(stream, format);
+      ExpositionFormat format, boolean createdSeries) throws IOException {
+    ExpositionWriter w = new ExpositionWriter(stream, format, createdSeries);
     checkDistinctNames(snapshots, w.om);
     for (MetricSnapshot<?> s : snapshots) {
       w.family(s);
@@ -321,7 +323,7 @@ final class ExpositionWriter {
 
   /** OpenMetrics {@code _created} line of a data point that has one. */
   private void created(String name, DataPoint dp) throws IOException {
-    if (dp.hasCreated()) {
+    if (createdSeries && dp.hasCreated()) {
       out.bytes(sampleName(name, "_created"));
       labels(dp.labels(), null, null);
       out.ascii(' ');
@@ -333,6 +335,9 @@ final class ExpositionWriter {
 
   /** Text 0.0.4: the separate {@code name_created} gauge family Python writes after a family. */
   private void createdFamily(MetricSnapshot<?> s) throws IOException {
+    if (!createdSeries) {
+      return;
+    }
     boolean any = false;
     for (DataPoint dp : s.dataPoints()) {
       if (dp.hasCreated()) {

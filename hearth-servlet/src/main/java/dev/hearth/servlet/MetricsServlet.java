@@ -29,7 +29,10 @@ import java.util.Objects;
  * {@code X-Prometheus-Scrape-Timeout-Seconds}; 503 beyond). Concurrent scrapes share one
  * collection. Other methods get 405 with {@code Allow: GET, HEAD}. Errors are one line of
  * {@code text/plain}, never a stack trace. Authentication and TLS are the container's job. The
- * behaviour is that of {@link ScrapeHandler}, shared with Hearth's HTTP server.
+ * behaviour is that of {@link ScrapeHandler}, shared with Hearth's HTTP server: the exposition is
+ * gzipped as it is written (level 1 by default, large bodies in parallel chunks), and
+ * {@code _created} series are written unless the
+ * {@linkplain #MetricsServlet(ScrapeHandler.Builder) configuration} turns them off.
  *
  * <p>The no-argument constructor (for containers that instantiate servlets by class name) serves
  * {@link CollectorRegistry#defaultRegistry()}.
@@ -52,8 +55,21 @@ public final class MetricsServlet extends HttpServlet {
 
   /** Serves {@code registry}; a scrape waits for collection at most {@code scrapeTimeout}. */
   public MetricsServlet(CollectorRegistry registry, Duration scrapeTimeout) {
-    this.config = ScrapeHandler.builder().registry(registry)
-        .scrapeTimeout(Objects.requireNonNull(scrapeTimeout, "scrapeTimeout"));
+    this(ScrapeHandler.builder().registry(registry)
+        .scrapeTimeout(Objects.requireNonNull(scrapeTimeout, "scrapeTimeout")));
+  }
+
+  /**
+   * Serves as {@code config} describes: registry, scrape timeout, {@code _created} series, gzip
+   * level and compression threads (see {@link ScrapeHandler.Builder}). The handler is built in
+   * {@link #init()}; later changes to {@code config} do not affect it.
+   *
+   * <pre>{@code
+   * new MetricsServlet(ScrapeHandler.builder().registry(registry).createdSeries(false))
+   * }</pre>
+   */
+  public MetricsServlet(ScrapeHandler.Builder config) {
+    this.config = Objects.requireNonNull(config, "config");
   }
 
   @Override

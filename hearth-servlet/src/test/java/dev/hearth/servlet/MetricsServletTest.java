@@ -49,17 +49,23 @@ class MetricsServletTest {
     Counter.builder("servlet_requests").help("Requests").labelNames("code").register(registry)
         .labels("200").inc(5, Map.of("trace_id", "feedbeef"));
     Gauge.builder("servlet_queue_items").help("Queue").register(registry).set(3);
-    jetty = new Server();
-    ServerConnector connector = new ServerConnector(jetty);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    jetty.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     context.addServlet(new ServletHolder(new MetricsServlet(registry)), "/metrics");
-    jetty.setHandler(context);
-    jetty.start();
-    port = connector.getLocalPort();
+    jetty = startJetty(context);
+    port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+  }
+
+  /** A started Jetty serving {@code context} on 127.0.0.1, an ephemeral port. */
+  static Server startJetty(ServletContextHandler context) throws Exception {
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    server.setHandler(context);
+    server.start();
+    return server;
   }
 
   @AfterEach

@@ -6,7 +6,6 @@ import dev.hearth.exposition.Exposition;
 import dev.hearth.exposition.ExpositionFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +22,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.GZIPOutputStream;
+import java.util.zip.Deflater;
 
 /**
  * The framework-neutral logic of a {@code /metrics} endpoint, used by Hearth's HTTP server and
@@ -43,7 +42,12 @@ import java.util.zip.GZIPOutputStream;
  *       (q-values honoured); OpenMetrics 1.0.0 carries exemplars, the default is text 0.0.4. The
  *       {@code Content-Type} is exactly {@link ExpositionFormat#contentType()}.
  *   <li><b>Compression:</b> gzip when {@code Accept-Encoding} accepts {@code gzip} (or
- *       {@code x-gzip}, or {@code *}) with a q-value above 0.
+ *       {@code x-gzip}, or {@code *}) with a q-value above 0. The exposition is written straight
+ *       into the compressor (deflate level {@value #DEFAULT_GZIP_LEVEL} by default), and a large
+ *       body is compressed in 256 KiB chunks by idle {@linkplain Builder#compressionThreads(int)
+ *       helper threads} too, still as one gzip stream.
+ *   <li><b>Created series:</b> {@code _created} series are written unless
+ *       {@linkplain Builder#createdSeries(boolean) turned off}.
  *   <li><b>Filtering:</b> {@code name[]=...} query parameters select metric families as Python
  *       prometheus_client does ({@link CollectorRegistry#collect(java.util.function.Predicate)}). At
  *       most {@value #MAX_NAMES} names of at most {@value #MAX_NAME_LENGTH} characters, each a
@@ -70,35 +74,51 @@ public final class ScrapeHandler implements AutoCloseable {
   public static final int MAX_NAME_LENGTH = 200;
   /** The longest raw query string accepted, in characters. */
   public static final int MAX_QUERY_LENGTH = 65536;
+  /** The default {@linkplain Builder#gzipLevel(int) deflate level}. */
+  public static final int DEFAULT_GZIP_LEVEL = 1;
 
   private static final System.Logger LOG = System.getLogger(ScrapeHandler.class.getName());
   private static final String VARY = "Accept, Accept-Encoding";
 
   private final CollectorRegistry registry;
   private final long scrapeTimeoutNanos;
+  private final boolean createdSeries;
   private final ThreadPoolExecutor collectors;
+  private final ThreadPoolExecutor compressors; // null without compression threads
+  private final int compressionThreads;
+  private final int gzipLevel;
   private final ConcurrentHashMap<Key, CompletableFuture<byte[]>> inFlight =
       new ConcurrentHashMap<>();
   /** Scrapes currently waiting for a collection (for tests of the single flight). */
   final AtomicInteger waiting = new AtomicInteger();
   /** Collections started so far (for tests of the single flight). */
   final AtomicInteger collections = new AtomicInteger();
-  /** The body size of the last unfiltered collection per format and encoding: a size hint. */
-  private final int[] lastSize = new int[ExpositionFormat.values().length * 2];
+  /** The size of the last unfiltered uncompressed body per format: a size hint. */
+  private final int[] lastSize = new int[ExpositionFormat.values().length];
   private volatile boolean closed;
 
   private ScrapeHandler(Builder b) {
     this.registry = b.registry;
     this.scrapeTimeoutNanos = b.scrapeTimeout.toNanos();
+    this.createdSeries = b.createdSeries;
+    this.collectors = pool("hearth-collect-", b.collectorThreads);
+    this.compressors = b.compressionThreads == 0 ? null : pool("hearth-gzip-", b.compressionThreads);
+    this.compressionThreads = b.compressionThreads;
+    this.gzipLevel = b.gzipLevel;
+  }
+
+  /** Daemon threads that exit after 30 s idle. */
+  private static ThreadPoolExecutor pool(String name, int size) {
     AtomicInteger n = new AtomicInteger();
     ThreadFactory threads = r -> {
-      Thread t = new Thread(r, "hearth-collect-" + n.incrementAndGet());
+      Thread t = new Thread(r, name + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     };
-    this.collectors = new ThreadPoolExecutor(b.collectorThreads, b.collectorThreads, 30,
-        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
-    this.collectors.allowCoreThreadTimeOut(true);
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), threads);
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /**
@@ -122,8 +142,50 @@ public final class ScrapeHandler implements AutoCloseable {
     private CollectorRegistry registry = CollectorRegistry.defaultRegistry();
     private Duration scrapeTimeout = Duration.ofSeconds(30);
     private int collectorThreads = 2;
+    private boolean createdSeries = true;
+    private int compressionThreads = defaultCompressionThreads();
+    private int gzipLevel = DEFAULT_GZIP_LEVEL;
 
     private Builder() {}
+
+    /**
+     * Whether to write the {@code _created} series of counters, histograms and summaries (default
+     * true, as Python prometheus_client always does; client_java writes them only when asked). In
+     * text 0.0.4 they are separate {@code x_created} gauge families, in OpenMetrics
+     * {@code x_created} samples. Prometheus 2.x stores each as one more series and uses it for
+     * nothing else; turning them off halves the body of a counter-heavy registry and the time to
+     * compress and send it.
+     */
+    public Builder createdSeries(boolean createdSeries) {
+      this.createdSeries = createdSeries;
+      return this;
+    }
+
+    /**
+     * How many threads may help compress one large gzip body in parallel, chunk by chunk (default:
+     * the number of processors minus one, at most 3; 0: the collecting thread compresses alone).
+     * Bodies under 256 KiB are always compressed by the collecting thread; a busy pool never
+     * delays a scrape, as the collecting thread compresses whatever no helper has started.
+     */
+    public Builder compressionThreads(int threads) {
+      if (threads < 0 || threads > 64) {
+        throw new IllegalArgumentException("compressionThreads must be in [0, 64], got " + threads);
+      }
+      this.compressionThreads = threads;
+      return this;
+    }
+
+    /**
+     * The deflate level of gzip bodies, 1 (fastest) to 9 (smallest); default
+     * {@value #DEFAULT_GZIP_LEVEL}. Prometheus decompresses any level.
+     */
+    public Builder gzipLevel(int level) {
+      if (level < Deflater.BEST_SPEED || level > Deflater.BEST_COMPRESSION) {
+        throw new IllegalArgumentException("gzipLevel must be in [1, 9], got " + level);
+      }
+      this.gzipLevel = level;
+      return this;
+    }
 
     /** The registry to expose (default: {@link CollectorRegistry#defaultRegistry()}). */
     public Builder registry(CollectorRegistry registry) {
@@ -258,21 +320,30 @@ public final class ScrapeHandler implements AutoCloseable {
 
   private byte[] render(Key key) throws IOException {
     Set<String> names = key.names;
-    int slot = key.format.ordinal() * 2 + (key.gzip ? 1 : 0);
-    int hint = names == null ? lastSize[slot] : 0;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(8192, hint + hint / 8));
     var snapshots = names == null ? registry.collect() : registry.collect(names::contains);
     if (key.gzip) {
-      try (OutputStream out = new GZIPOutputStream(bytes, 8192)) {
-        Exposition.write(out, snapshots, key.format);
+      // the exposition is written straight into the compressor, never built uncompressed first
+      GzipEncoder out = new GzipEncoder(gzipLevel, compressors, compressionThreads);
+      try {
+        Exposition.write(out, snapshots, key.format, createdSeries);
+      } catch (IOException | RuntimeException | Error e) {
+        out.abandon();
+        throw e;
       }
-    } else {
-      Exposition.write(bytes, snapshots, key.format);
+      return out.finish();
     }
+    int slot = key.format.ordinal();
+    int hint = names == null ? lastSize[slot] : 0;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(8192, hint + hint / 8));
+    Exposition.write(bytes, snapshots, key.format, createdSeries);
     if (names == null) {
       lastSize[slot] = bytes.size();
     }
     return bytes.toByteArray();
+  }
+
+  private static int defaultCompressionThreads() {
+    return Math.min(3, Runtime.getRuntime().availableProcessors() - 1);
   }
 
   private long timeoutNanos(String header) {
@@ -303,12 +374,18 @@ public final class ScrapeHandler implements AutoCloseable {
   public void close() {
     closed = true;
     collectors.shutdownNow();
+    if (compressors != null) {
+      compressors.shutdownNow();
+    }
     for (CompletableFuture<byte[]> f : inFlight.values()) {
       f.completeExceptionally(new ClosedException());
     }
     inFlight.clear();
     try {
       collectors.awaitTermination(2, TimeUnit.SECONDS);
+      if (compressors != null) {
+        compressors.awaitTermination(2, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
