@@ -9,9 +9,8 @@ import java.util.function.Predicate;
 /**
  * The distinct keys of a directory's files, looked up by their bytes: processes write the same
  * keys, so each distinct key is decoded and parsed once per directory, and finding a known key
- * costs a hash and a comparison of its bytes (or only the comparison, when the caller's guess,
- * usually the key at the same position in another process's file, is right). Open addressing,
- * linear probing. Not thread-safe (the collector serialises scrapes).
+ * costs a hash and a comparison of its bytes. Open addressing, linear probing. Not thread-safe
+ * (the collector serialises scrapes).
  *
  * <p>Internal API: not for public use, can change at any time.
  */
@@ -68,16 +67,13 @@ public final class KeyIndex {
 
   /**
    * The key whose bytes are {@code b[start, start + length)}, decoding, parsing and adding it
-   * when it is new; {@code guess} (may be null) is tried first.
+   * when it is new.
    *
    * @param keyOffset the key's offset in the file, for errors
    * @throws DbFileException when a new key is not valid UTF-8 or not a valid key
    */
-  public Key resolve(String file, byte[] b, int start, int length, long keyOffset, Key guess)
+  public Key resolve(String file, byte[] b, int start, int length, long keyOffset)
       throws DbFileException {
-    if (guess != null && guess.matches(b, start, length)) {
-      return guess;
-    }
     int h = hash(b, start, length);
     Key[] t = table;
     int mask = t.length - 1;
