@@ -390,11 +390,6 @@ public final class MultiProcessCollector implements Collector {
     return warnings;
   }
 
-  /** Names of the files whose read state the collector keeps (for tests). */
-  synchronized Set<String> cachedFiles() {
-    return new HashSet<>(files.keySet());
-  }
-
   /** How many distinct parsed keys the files share (for tests). */
   synchronized int sharedKeys() {
     return keys.size();

@@ -136,7 +136,7 @@ class IncrementalScrapeTest {
       w.set(key("reqs", "a"), 1);
       other.set(key("reqs", "a"), 2);
       assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(3.0);
-      w.file.setLength(16); // shorter than the mapping
+      w.file.setLength(16); // shorter than what was read before
       assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(2.0);
       assertThat(collector.readErrors()).containsOnlyKeys("counter_1.db");
       assertThat(r.getSampleValue("hearth_multiprocess_read_errors_total",

@@ -218,6 +218,46 @@ class ScrapeRobustnessTest {
     assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(5.0);
   }
 
+  /** Holds an exclusive lock on the file {@code args[0]} until stdin closes (another process). */
+  public static final class LockHolder {
+    public static void main(String[] args) throws Exception {
+      try (RandomAccessFile f = new RandomAccessFile(args[0], "rw")) {
+        f.getChannel().lock();
+        System.out.println("locked");
+        System.out.flush();
+        while (System.in.read() >= 0) {
+          // hold it
+        }
+      }
+    }
+  }
+
+  @Test
+  void aScrapeWaitsForACompactionLockHeldByAnotherProcessOnlyUntilItsDeadline(@TempDir Path dir)
+      throws Exception {
+    try (ForeignWriter good = new ForeignWriter(dir.resolve("counter_good.db"))) {
+      good.set(IncrementalScrapeTest.key("reqs", "a"), 5);
+    }
+    MultiProcessCollector collector = MultiProcessCollector.builder(dir)
+        .compactionLockTimeout(Duration.ofMillis(300)).build();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        LockHolder.class.getName(), dir.resolve(CompactionJournal.DIRECTORY_LOCK).toString())
+        .redirectErrorStream(true).start();
+    try {
+      CompactionSupport.awaitLine(holder, "locked");
+      assertThatThrownBy(collector::collect).isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining(CompactionJournal.DIRECTORY_LOCK)
+          .hasMessageContaining("more than 300 ms");
+    } finally {
+      holder.getOutputStream().close();
+      assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    CollectorRegistry r = new CollectorRegistry();
+    r.register(collector);
+    assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(5.0);
+  }
+
   @Test
   void aNegativeLockTimeoutIsRejected(@TempDir Path dir) {
     assertThatThrownBy(() -> MultiProcessCollector.builder(dir)

@@ -51,7 +51,6 @@ public final class KeyIndex {
 
   private Key[] table = new Key[1024];
   private int size;
-  private final AsciiKeyParser ascii = new AsciiKeyParser();
 
   /** How many keys are held. */
   public int size() {
@@ -62,7 +61,6 @@ public final class KeyIndex {
   public void clear() {
     table = new Key[1024];
     size = 0;
-    ascii.clear();
   }
 
   /**
@@ -87,11 +85,8 @@ public final class KeyIndex {
       }
     }
     byte[] bytes = Arrays.copyOfRange(b, start, start + length);
-    DbKey parsed = ascii.parse(b, start, length);
-    if (parsed == null) { // escapes, non-ASCII, other spacing, or not a key: the full parser
-      String text = DbFileParser.decodeKey(file, bytes, keyOffset);
-      parsed = DbFileParser.parseKey(file, (int) keyOffset - DbLayout.KEY_LENGTH_SIZE, text);
-    }
+    String text = DbFileParser.decodeKey(file, bytes, keyOffset);
+    DbKey parsed = DbFileParser.parseKey(file, (int) keyOffset - DbLayout.KEY_LENGTH_SIZE, text);
     Key k = new Key(bytes, h, parsed);
     insert(k);
     return k;
@@ -99,7 +94,6 @@ public final class KeyIndex {
 
   /** Keeps only the keys for which {@code keep} holds (e.g. those current files still hold). */
   public void retain(Predicate<Key> keep) {
-    ascii.clear(); // strings of forgotten keys go too; kept keys keep theirs
     Key[] old = table;
     table = new Key[old.length];
     size = 0;
@@ -130,7 +124,7 @@ public final class KeyIndex {
     size++;
   }
 
-  /** A hash of {@code b[start, start + length)}, eight bytes at a time (keys and key strings). */
+  /** A hash of {@code b[start, start + length)}, eight bytes at a time. */
   static int hash(byte[] b, int start, int length) {
     long h1 = length * 0x9E3779B97F4A7C15L;
     long h2 = 0x632BE59BD9B4E019L;

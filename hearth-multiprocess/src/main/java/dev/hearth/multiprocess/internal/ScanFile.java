@@ -124,7 +124,10 @@ public final class ScanFile implements AutoCloseable {
       channel = FileChannel.open(path, StandardOpenOption.READ);
     }
     ByteBuffer b = buffer.buffer;
-    int got = fill(b, 0, b.capacity());
+    // a file is read up to the used it had last time (more only when it grew), not to its size:
+    // the rest of a file is zeros, often as much as is used (files double when they grow)
+    int got = fill(b, 0, parsedUsed > DbLayout.FIRST_ENTRY_OFFSET
+        ? Math.min(b.capacity(), parsedUsed) : b.capacity());
     if (got == 0 && count == 0) {
       return; // created, not yet sized
     }
