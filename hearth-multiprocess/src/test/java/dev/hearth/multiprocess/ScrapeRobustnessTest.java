@@ -93,9 +93,12 @@ class ScrapeRobustnessTest {
   @Test
   void aGrowingWritersSeriesNeverVanish(@TempDir Path dir) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    int n = 3000; // about 200 KiB of entries: the file doubles twice while being scraped
+    // about 200 KiB of entries in about 4 s: the file doubles twice while being scraped, and the
+    // directory stays unchanged for longer than the 2 s after which the old collector reused its
+    // listing (and the sizes in it)
+    int n = 3000;
     Process writer = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        GrowingWriter.class.getName(), dir.toString(), String.valueOf(n), "5")
+        GrowingWriter.class.getName(), dir.toString(), String.valueOf(n), "12")
         .redirectErrorStream(true).start();
     MultiProcessCollector collector = new MultiProcessCollector(dir);
     List<Integer> counts = new ArrayList<>();
@@ -179,14 +182,25 @@ class ScrapeRobustnessTest {
     assertThat(soon.lastWarnings().get(1)).contains("1 more unreadable-file warnings suppressed");
   }
 
-  @Test
-  void aScrapeWaitsForAHeldCompactionLockOnlyUntilItsDeadline(@TempDir Path dir)
-      throws Exception {
+  /** A collector with a 300 ms compaction-lock deadline over a directory with one series. */
+  private static MultiProcessCollector lockTimeoutCollector(Path dir) throws Exception {
     try (ForeignWriter good = new ForeignWriter(dir.resolve("counter_good.db"))) {
       good.set(IncrementalScrapeTest.key("reqs", "a"), 5);
     }
-    MultiProcessCollector collector = MultiProcessCollector.builder(dir)
-        .compactionLockTimeout(Duration.ofMillis(300)).build();
+    return MultiProcessCollector.builder(dir).compactionLockTimeout(Duration.ofMillis(300))
+        .build();
+  }
+
+  private static void assertServes(MultiProcessCollector collector) {
+    CollectorRegistry r = new CollectorRegistry();
+    r.register(collector);
+    assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(5.0);
+  }
+
+  @Test
+  void aScrapeWaitsForAHeldCompactionLockOnlyUntilItsDeadline(@TempDir Path dir)
+      throws Exception {
+    MultiProcessCollector collector = lockTimeoutCollector(dir);
     assertThat(collector.collect()).isNotEmpty();
     CountDownLatch held = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
@@ -213,9 +227,7 @@ class ScrapeRobustnessTest {
       release.countDown();
       compactor.join();
     }
-    CollectorRegistry r = new CollectorRegistry();
-    r.register(collector);
-    assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(5.0);
+    assertServes(collector); // the lock is free again
   }
 
   /** Holds an exclusive lock on the file {@code args[0]} until stdin closes (another process). */
@@ -235,11 +247,7 @@ class ScrapeRobustnessTest {
   @Test
   void aScrapeWaitsForACompactionLockHeldByAnotherProcessOnlyUntilItsDeadline(@TempDir Path dir)
       throws Exception {
-    try (ForeignWriter good = new ForeignWriter(dir.resolve("counter_good.db"))) {
-      good.set(IncrementalScrapeTest.key("reqs", "a"), 5);
-    }
-    MultiProcessCollector collector = MultiProcessCollector.builder(dir)
-        .compactionLockTimeout(Duration.ofMillis(300)).build();
+    MultiProcessCollector collector = lockTimeoutCollector(dir);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         LockHolder.class.getName(), dir.resolve(CompactionJournal.DIRECTORY_LOCK).toString())
@@ -253,9 +261,7 @@ class ScrapeRobustnessTest {
       holder.getOutputStream().close();
       assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
-    CollectorRegistry r = new CollectorRegistry();
-    r.register(collector);
-    assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(5.0);
+    assertServes(collector); // the lock is free again
   }
 
   @Test
