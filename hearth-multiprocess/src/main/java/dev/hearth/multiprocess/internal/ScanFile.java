@@ -125,9 +125,10 @@ public final class ScanFile implements AutoCloseable {
     }
     ByteBuffer b = buffer.buffer;
     // a file is read up to the used it had last time (more only when it grew), not to its size:
-    // the rest of a file is zeros, often as much as is used (files double when they grow)
+    // the rest of a file is zeros, often as much as is used (files double when they grow); a
+    // first read reads the header first
     int got = fill(b, 0, parsedUsed > DbLayout.FIRST_ENTRY_OFFSET
-        ? Math.min(b.capacity(), parsedUsed) : b.capacity());
+        ? Math.min(b.capacity(), parsedUsed) : DbLayout.HEADER_SIZE);
     if (got == 0 && count == 0) {
       return; // created, not yet sized
     }
