@@ -178,28 +178,52 @@ final class Compactor {
 
   /**
    * Before a Hearth scrape of {@code dir}: completes a crashed compaction's commit, then takes
-   * the directory lock shared, so no compaction commits during the scrape. Returns a no-op when
-   * the directory does not exist (the scrape reports that).
+   * the directory lock shared, so no compaction commits during the scrape; gives up when the
+   * lock is not free within {@code timeout}. Returns a no-op when the directory does not exist
+   * (the scrape reports that).
    *
-   * @throws UncheckedIOException when a crashed commit cannot be completed: reading the directory
-   *     would count folded values twice
+   * @throws UncheckedIOException when a crashed commit cannot be completed (reading the directory
+   *     would count folded values twice), or when the lock was held longer than {@code timeout}
+   *     (reading during a commit could count folded values twice or miss them)
    */
-  static LockRegistry.Held beginScrape(Path dir) {
+  static LockRegistry.Held beginScrape(Path dir, Duration timeout) {
     Path real;
     try {
       real = dir.toRealPath();
     } catch (IOException e) {
       return LockRegistry.Held.NONE;
     }
-    try {
-      CompactionJournal.recover(real);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Multiprocess directory " + dir + " has an unfinished"
-          + " compaction that cannot be completed (" + e.getMessage() + "); not reading it, as"
-          + " folded values would be counted twice", e);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Path lock = real.resolve(CompactionJournal.DIRECTORY_LOCK);
+    if (Files.exists(real.resolve(CompactionJournal.JOURNAL))) { // a crashed commit: roll it forward first
+      LockRegistry.Held exclusive = LockRegistry.tryUntil(lock, false, deadline);
+      if (exclusive == null) {
+        throw lockTimeout(dir, timeout);
+      }
+      try {
+        CompactionJournal.recoverLocked(real);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Multiprocess directory " + dir + " has an unfinished"
+            + " compaction that cannot be completed (" + e.getMessage() + "); not reading it, as"
+            + " folded values would be counted twice", e);
+      } finally {
+        exclusive.close();
+      }
     }
-    return LockRegistry.shared(real.resolve(CompactionJournal.DIRECTORY_LOCK));
+    LockRegistry.Held shared = LockRegistry.tryUntil(lock, true, deadline);
+    if (shared == null) {
+      throw lockTimeout(dir, timeout);
+    }
+    return shared;
   }
+
+  private static UncheckedIOException lockTimeout(Path dir, Duration timeout) {
+    return new UncheckedIOException(new IOException("Multiprocess directory " + dir
+        + ": a compaction has held " + CompactionJournal.DIRECTORY_LOCK + " for more than "
+        + timeout.toMillis() + " ms; not serving the directory, since reading it during a"
+        + " compaction's commit could count folded values twice or miss them"));
+  }
+
 
   // ---------------------------------------------------------------- compaction
 

@@ -7,13 +7,11 @@ import dev.hearth.model.Labels;
 import dev.hearth.model.MetricSnapshot;
 import dev.hearth.multiprocess.internal.DbFileException;
 import dev.hearth.multiprocess.internal.DbFileName;
-import dev.hearth.multiprocess.internal.Helper;
 import dev.hearth.multiprocess.internal.KeyIndex;
 import dev.hearth.multiprocess.internal.LockRegistry;
 import dev.hearth.multiprocess.internal.MergePlan;
 import dev.hearth.multiprocess.internal.MmapDbFile;
 import dev.hearth.multiprocess.internal.ScanFile;
-import dev.hearth.multiprocess.internal.SeriesShape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -25,7 +23,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,7 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Merges a multiprocess directory, written by Hearth's {@link MmapValueStorage} and/or Python
@@ -56,25 +52,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Files are processed in name order, so family order, the HELP text when processes disagree
  * (the first file wins) and float sums are deterministic; the output equals Python's with its
  * file list sorted. Each file's format (v1 or v2) is detected strictly on its own. A file that is
- * truncated, corrupted or foreign is skipped: a warning is logged (at most once per file per
- * interval) and {@code hearth_multiprocess_read_errors_total{file}} counts it; the rest of the
- * directory is still served.
+ * truncated, corrupted or foreign is skipped, and only that file: {@code
+ * hearth_multiprocess_read_errors_total{file}} counts it (one series for each of the first
+ * {@value #MAX_ERROR_FILES} failing files still listed, the rest counted under
+ * {@code file="__other__"}), and a warning is logged at most once per warning interval for the
+ * whole directory, saying how many were suppressed.
  *
- * <p>Scrapes are incremental: files stay mapped between scrapes, each distinct key is parsed once
- * per directory, and the merge (which entry goes into which series) is planned once per set of
- * files and entries; a scrape in which no file or entry came or went only reads the values from
- * the mappings. A file replaced under the same name is told apart by its file key (inode), which
- * cannot be reused while this collector maps the old one; files this JVM writes are read through
- * the writer's mapping, never opened. A first scrape reads many new files on two threads (the
- * scraping thread and a common-pool worker, when one is free) and, from 64k entries on, the
- * values too; a mapping is released by garbage collection once its file is gone. A directory
- * whose status change time was at least 2 s old when it was last listed, and has not changed
- * since, is not listed again (no file came, went or was renamed; values and new entries are read
- * from the files as always).
+ * <p>Scrapes are incremental: each scrape lists the directory, but each file's entries are parsed
+ * once (a scrape parses only what was appended since), each distinct key once per directory, and
+ * the merge (which entry goes into which series) is planned once per set of files and entries;
+ * a scrape in which no file or entry came or went reads only values. Files of other processes
+ * are read with positional reads through a channel kept open while the file is listed (a file
+ * another program truncates is then a read error for that file, never a crash); files this JVM
+ * writes are read through the writer's mapping and never opened. A file replaced under the same
+ * name is told apart by its file key (inode), which cannot be reused while the collector has the
+ * old one open. Everything runs on the scraping thread; see {@code hearth-multiprocess/DESIGN.md}.
  *
  * <p>Each scrape first completes a compaction that a crashed process left half-committed, then
  * holds the directory's compaction lock shared while it lists and reads, so a concurrent
- * {@link MultiProcess#compact} never makes it count a folded value twice or miss one.
+ * {@link MultiProcess#compact} never makes it count a folded value twice or miss one. When a
+ * compaction holds the lock longer than {@link Builder#compactionLockTimeout} (a hung or stopped
+ * compactor), the scrape fails with an exception saying so, rather than serve a view that may be
+ * wrong.
  *
  * <p>Summaries give {@code _count} and {@code _sum} only (no quantiles), histograms no
  * {@code _created}, as in Python. By default "live" means only that
@@ -87,16 +86,23 @@ public final class MultiProcessCollector implements Collector {
   /** The family counting unreadable files. */
   public static final String READ_ERRORS = "hearth_multiprocess_read_errors";
 
+  /** The {@code file} label value counting read errors of files past {@link #MAX_ERROR_FILES}. */
+  public static final String OTHER_FILES = "__other__";
+  /** At most this many files have their own read-error series. */
+  public static final int MAX_ERROR_FILES = 10;
+
   private final Path directory;
   private final long warnIntervalMillis;
+  private final Duration lockTimeout;
   private final boolean lockLiveness;
   private final Map<String, ScanFile> files = new HashMap<>();
   private final KeyIndex keys = new KeyIndex();
+  private final ScanFile.ReadBuffer buffer = new ScanFile.ReadBuffer();
   private MergePlan plan;
-  private MergePlan prePlan; // a first scrape's plan of its first file, made while others are read
   private int planGeneration;
-  private final Map<String, Long> readErrors = new TreeMap<>();
-  private final Map<String, long[]> warnings = new HashMap<>(); // file -> {last millis, suppressed}
+  private final Map<String, Long> readErrors = new TreeMap<>(); // at most MAX_ERROR_FILES + 1
+  private long lastWarningMillis = Long.MIN_VALUE;
+  private long suppressedWarnings;
 
   /** A collector for {@code directory} with the defaults of {@link Builder}. */
   public MultiProcessCollector(Path directory) {
@@ -106,6 +112,7 @@ public final class MultiProcessCollector implements Collector {
   private MultiProcessCollector(Builder b) {
     this.directory = b.directory;
     this.warnIntervalMillis = b.warningInterval.toMillis();
+    this.lockTimeout = b.lockTimeout;
     this.lockLiveness = b.lockLiveness;
   }
 
@@ -118,15 +125,33 @@ public final class MultiProcessCollector implements Collector {
   public static final class Builder {
     private final Path directory;
     private Duration warningInterval = Duration.ofMinutes(1);
+    private Duration lockTimeout = Duration.ofSeconds(5);
     private boolean lockLiveness;
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
     }
 
-    /** Warn about each unreadable file at most once per {@code interval} (default 1 minute). */
+    /**
+     * Log at most one warning about unreadable files per {@code interval} (default 1 minute),
+     * for all files together; the next one says how many were suppressed.
+     */
     public Builder warningInterval(Duration interval) {
       this.warningInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /**
+     * How long a scrape waits for a compaction's commit to release the directory's compaction
+     * lock (default 5 s; keep it below the scrape timeout); then the scrape fails with an
+     * exception naming the lock, and the next scrape tries again.
+     */
+    public Builder compactionLockTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("compactionLockTimeout must not be negative: " + timeout);
+      }
+      this.lockTimeout = timeout;
       return this;
     }
 
@@ -158,7 +183,10 @@ public final class MultiProcessCollector implements Collector {
     return "multiprocess:" + directory;
   }
 
-  /** Read errors per file name since this collector was created. */
+  /**
+   * Read errors by file name since this collector was created: files still listed, at most
+   * {@link #MAX_ERROR_FILES} of them, and {@link #OTHER_FILES} for the rest.
+   */
   public synchronized Map<String, Long> readErrors() {
     return Collections.unmodifiableMap(new TreeMap<>(readErrors));
   }
@@ -167,7 +195,7 @@ public final class MultiProcessCollector implements Collector {
   public synchronized List<MetricSnapshot<?>> collect() {
     // complete a crashed compaction's commit, then keep compactions from committing while the
     // directory is listed and read: every folded value is seen exactly once
-    LockRegistry.Held compaction = Compactor.beginScrape(directory);
+    LockRegistry.Held compaction = Compactor.beginScrape(directory, lockTimeout);
     try {
       return collectDirectory();
     } finally {
@@ -175,72 +203,60 @@ public final class MultiProcessCollector implements Collector {
     }
   }
 
-  /** Lists and merges the directory; called by {@link #collect()} (serialised). */
+  /**
+   * One scrape, in stages: List (the directory's files in name order), Read (each file's new
+   * entries parsed, their keys indexed, every value read), Plan (reused while no file or entry
+   * came or went), Sum and Snapshots ({@link MergePlan#collect}).
+   */
   private List<MetricSnapshot<?>> collectDirectory() {
     List<Listed> listed = listFiles();
     List<ScanFile> included = new ArrayList<>(listed.size());
     List<DbFileName> names = new ArrayList<>(listed.size());
+    Set<String> present = new HashSet<>();
     boolean dropped = false;
-    ScanFile[] lastOfContext = new ScanFile[SeriesShape.Context.values().length];
-    Map<String, ScanFile> fresh = prefetchNewFiles(listed);
     for (Listed l : listed) {
-      DbFileName fn = l.kind;
-      if (fn == null) {
+      present.add(l.name);
+      if (l.kind == null) {
         error(l.name, "not a multiprocess file name (expected counter_<id>.db, gauge_<mode>_<id>.db,"
             + " histogram_<id>.db or summary_<id>.db)", null);
         continue;
       }
-      Path path = l.path;
       ScanFile sf = files.get(l.name);
       if (sf != null && (l.fileKey == null || !l.fileKey.equals(sf.fileKey()))) {
-        files.remove(l.name); // replaced (or not identifiable): read it from scratch
-        dropped = true;
+        dropped |= drop(l.name); // replaced (or not identifiable): read it from scratch
         sf = null;
       }
       try {
-        if (lockLiveness && fn.live() && !heldByLiveWriter(path)) {
+        if (lockLiveness && l.kind.live() && !heldByLiveWriter(l.path)) {
           continue;
         }
         if (sf == null) {
-          sf = fresh.remove(l.name);
-          if (sf != null && sf.needsReread()) { // its hint's keys failed: read it on its own
-            sf = null;
-          }
+          sf = new ScanFile(l.name, l.path, l.fileKey, l.kind.context);
+          files.put(l.name, sf);
         }
-        if (sf == null) {
-          sf = new ScanFile(l.name, l.fileKey);
-        }
-        if (sf.prefetched()) {
-          sf.complete(keys, fn.context);
-        } else {
-          sf.refresh(path, l.size, keys, lastOfContext[fn.context.ordinal()], fn.context);
-        }
+        buffer.ensure(l.size);
+        sf.read(keys, buffer);
       } catch (NoSuchFileException e) { // deleted since listed, e.g. by markProcessDead
-        dropped |= files.remove(l.name) != null;
+        dropped |= drop(l.name);
         continue;
       } catch (DbFileException e) {
-        dropped |= files.remove(l.name) != null;
+        dropped |= drop(l.name);
         error(l.name, e.getMessage(), null);
         continue;
       } catch (IOException e) {
-        dropped |= files.remove(l.name) != null;
+        dropped |= drop(l.name);
         error(l.name, "cannot read: " + e, e);
         continue;
-      } catch (InternalError e) { // SIGBUS: the mapped file was truncated under us
-        dropped |= files.remove(l.name) != null;
-        error(l.name, "the file shrank while mapped: " + e.getMessage(), null);
-        continue;
       }
-      files.put(l.name, sf);
-      lastOfContext[fn.context.ordinal()] = sf;
       included.add(sf);
-      names.add(fn);
+      names.add(l.kind);
     }
-    Set<String> present = new HashSet<>();
-    for (Listed l : listed) {
-      present.add(l.name);
+    for (String name : new ArrayList<>(files.keySet())) {
+      if (!present.contains(name)) {
+        dropped |= drop(name);
+      }
     }
-    dropped |= files.keySet().retainAll(present);
+    readErrors.keySet().removeIf(f -> !f.equals(OTHER_FILES) && !present.contains(f));
     if (dropped) { // forget keys no file holds any more
       Map<KeyIndex.Key, Boolean> held = new IdentityHashMap<>();
       for (ScanFile f : files.values()) {
@@ -251,29 +267,9 @@ public final class MultiProcessCollector implements Collector {
       keys.retain(held::containsKey);
     }
     if (plan == null || !plan.matches(included)) {
-      MergePlan p = prePlan;
-      if (p == null || !p.startsWith(included)) {
-        p = MergePlan.start(++planGeneration, included.size());
-      }
-      for (int f = p.fileCount(); f < included.size(); f++) {
-        p.add(included.get(f), names.get(f));
-      }
-      plan = p.finish();
+      plan = MergePlan.build(++planGeneration, included, names);
     }
-    prePlan = null;
-    List<MetricSnapshot<?>> out;
-    try {
-      out = plan.collect();
-    } catch (InternalError e) { // SIGBUS while reading values: drop every mapping, retry next time
-      files.clear();
-      keys.clear();
-      plan = null;
-      error(directory.toString(), "a mapped file shrank while being read: " + e.getMessage(), null);
-      out = new ArrayList<>();
-    }
-    for (ScanFile f : included) {
-      f.releaseParseBuffer();
-    }
+    List<MetricSnapshot<?>> out = plan.collect();
     if (!readErrors.isEmpty()) {
       List<CounterSnapshot.DataPoint> points = new ArrayList<>();
       for (Map.Entry<String, Long> e : readErrors.entrySet()) {
@@ -286,103 +282,14 @@ public final class MultiProcessCollector implements Collector {
     return out;
   }
 
-  /** From this many new files of other processes on, a scrape reads them on two threads. */
-  static final int PARALLEL_FILES = 8;
-  /** How long the helper spins for the hints before it parks (reading them takes about this). */
-  private static final long PUBLISH_SPIN_NANOS = 200_000;
-
-  /**
-   * Reads the files this collector has no state for yet (a first scrape, or many processes
-   * started) on two threads: the first file of each type is read and walked here, and its
-   * layout published as the hint the others are compared with; while this thread resolves the
-   * hints' keys, a pool thread reads, compares and walks the others, and this thread joins it
-   * when done. The scrape loop completes them (keys taken from the hints) in name order.
-   */
-  private Map<String, ScanFile> prefetchNewFiles(List<Listed> listed) {
-    if (Runtime.getRuntime().availableProcessors() < 2) {
-      return new HashMap<>();
+  /** Forgets the state of file {@code name} and closes its channel; true when there was one. */
+  private boolean drop(String name) {
+    ScanFile sf = files.remove(name);
+    if (sf == null) {
+      return false;
     }
-    List<Listed> todo = new ArrayList<>();
-    for (Listed l : listed) {
-      if (l.kind == null || l.size == 0) {
-        continue;
-      }
-      ScanFile known = files.get(l.name);
-      if (known != null && l.fileKey != null && l.fileKey.equals(known.fileKey())) {
-        continue;
-      }
-      if (MmapDbFile.openInThisJvm(l.path) != null) {
-        continue;
-      }
-      todo.add(l);
-    }
-    if (todo.size() < PARALLEL_FILES) {
-      return new HashMap<>();
-    }
-    Map<String, ScanFile> fresh = new HashMap<>();
-    ScanFile[] hints = new ScanFile[SeriesShape.Context.values().length];
-    List<Listed> firsts = new ArrayList<>();
-    List<Listed> rest = new ArrayList<>();
-    boolean[] seen = new boolean[hints.length];
-    for (Listed l : todo) {
-      fresh.put(l.name, new ScanFile(l.name, l.fileKey));
-      int ctx = l.kind.context.ordinal();
-      if (!seen[ctx]) { // the first of its type: the others' hint
-        seen[ctx] = true;
-        firsts.add(l);
-      } else {
-        rest.add(l);
-      }
-    }
-    AtomicInteger next = new AtomicInteger();
-    Helper.Gate published = new Helper.Gate();
-    Helper helper = Helper.start(() -> {
-      published.await(PUBLISH_SPIN_NANOS);
-      readRest(rest, next, fresh, hints);
-    });
-    try {
-      for (Listed l : firsts) {
-        ScanFile sf = fresh.get(l.name);
-        sf.read(l.path, l.size, null);
-        sf.match(null, false);
-        if (sf.publishLayout()) {
-          hints[l.kind.context.ordinal()] = sf;
-        }
-      }
-    } finally {
-      published.open(); // hints[] is final from here on
-    }
-    for (Listed l : firsts) {
-      fresh.get(l.name).completeEarly(keys, l.kind.context);
-    }
-    // the directory's first file, when it is a counter file, is planned while the helper reads
-    Listed firstListed = todo.get(0);
-    ScanFile first = fresh.get(firstListed.name);
-    if (firstListed == listed.get(0) && firstListed.kind.context == SeriesShape.Context.COUNTER
-        && first.count() > 0 && first.version() != null) {
-      prePlan = MergePlan.start(++planGeneration, listed.size());
-      prePlan.add(first, firstListed.kind);
-    }
-    readRest(rest, next, fresh, hints);
-    helper.join();
-    return fresh;
-  }
-
-  /** Reads, compares and walks the files of {@code rest} no thread has claimed yet. */
-  private static void readRest(List<Listed> rest, AtomicInteger next, Map<String, ScanFile> fresh,
-      ScanFile[] hints) {
-    ScanFile.Scratch scratch = new ScanFile.Scratch();
-    try {
-      for (int r; (r = next.getAndIncrement()) < rest.size(); ) {
-        Listed l = rest.get(r);
-        SeriesShape.Context ctx = l.kind.context;
-        ScanFile sf = fresh.get(l.name);
-        sf.read(l.path, l.size, scratch);
-        sf.match(hints[ctx.ordinal()], ctx != SeriesShape.Context.GAUGE); // gauges need stamps
-      }
-    } finally {
-      scratch.release();
-    }
+    sf.close();
+    return true;
   }
 
   /** A listed file: name, path, parsed name (null when not a multiprocess name), size, identity. */
@@ -402,38 +309,9 @@ public final class MultiProcessCollector implements Collector {
     }
   }
 
-  /**
-   * A directory whose status change time is this much older than a listing cannot have changed
-   * since without changing that time (every create, delete and rename of a file in it sets it,
-   * and unlike the modification time it cannot be set back), whatever the file system's
-   * timestamp granularity.
-   */
-  long settledMillis = 2_000; // tests shorten it
-
-  // the last listing, reused while the directory provably did not change since
-  private List<Listed> lastListing;
-  private List<Object> listedDirKey; // ctime, dev, ino
-  private long listedAtMillis;
-  private int listings;
-
-  /**
-   * The directory's {@code *.db} files in name order. Repeated scrapes reuse the last listing
-   * while the directory (same device and inode) has the same status change time and that time
-   * was settled when it was listed, and no listed file was empty (a file growing from 0 bytes
-   * does not touch the directory); file sizes are then those of the listing, and growth is read
-   * from each file's header, as always. Without the {@code unix} attribute view every scrape
-   * lists.
-   */
+  /** The directory's {@code *.db} files (regular files, no dot-files) in name order. */
   private List<Listed> listFiles() {
-    long now = System.currentTimeMillis();
-    List<Object> dirState = directoryState();
-    if (lastListing != null && dirState != null && dirState.equals(listedDirKey)
-        && ((FileTime) dirState.get(0)).toMillis() <= listedAtMillis - settledMillis) {
-      return lastListing;
-    }
-    listings++;
     List<Listed> out = new ArrayList<>();
-    boolean reusable = true;
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(directory)) {
       for (Path p : ds) {
         String n = p.getFileName().toString();
@@ -448,7 +326,6 @@ public final class MultiProcessCollector implements Collector {
         }
         if (a.isRegularFile()) {
           out.add(new Listed(p, n, a.size(), a.fileKey()));
-          reusable &= a.size() > 0 && a.fileKey() != null;
         }
       }
     } catch (NoSuchFileException e) {
@@ -457,43 +334,7 @@ public final class MultiProcessCollector implements Collector {
       throw new UncheckedIOException("Cannot list multiprocess directory " + directory, e);
     }
     out.sort((a, b) -> a.name.compareTo(b.name));
-    lastListing = reusable && dirState != null ? out : null;
-    listedDirKey = dirState;
-    listedAtMillis = now;
     return out;
-  }
-
-  private static final String DIRECTORY_STATE = "unix:ctime,dev,ino";
-
-  /** The directory's status change time, device and inode, or null when not available. */
-  private List<Object> directoryState() {
-    if (!unixView) {
-      return null;
-    }
-    Map<String, Object> a;
-    try {
-      a = Files.readAttributes(directory, DIRECTORY_STATE);
-    } catch (UnsupportedOperationException | IllegalArgumentException e) {
-      unixView = false;
-      return null;
-    } catch (NoSuchFileException e) {
-      throw new IllegalStateException("Multiprocess directory " + directory + " does not exist", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read multiprocess directory " + directory, e);
-    }
-    Object ctime = a.get("ctime");
-    if (!(ctime instanceof FileTime) || a.get("dev") == null || a.get("ino") == null) {
-      unixView = false;
-      return null;
-    }
-    return List.of(ctime, a.get("dev"), a.get("ino"));
-  }
-
-  private boolean unixView = true;
-
-  /** How many times the directory was listed (for tests). */
-  synchronized int listings() {
-    return listings;
   }
 
   /** True when a live process (this JVM or another) holds the writer's lock on {@code path}. */
@@ -513,24 +354,40 @@ public final class MultiProcessCollector implements Collector {
     }
   }
 
+  /** Counts a read error of {@code file} and warns, at most once per interval for all files. */
   private void error(String file, String message, Throwable t) {
-    readErrors.merge(file, 1L, Long::sum);
+    String series = readErrors.containsKey(file) || readErrors.size()
+        - (readErrors.containsKey(OTHER_FILES) ? 1 : 0) < MAX_ERROR_FILES ? file : OTHER_FILES;
+    readErrors.merge(series, 1L, Long::sum);
     long now = System.currentTimeMillis();
-    long[] w = warnings.computeIfAbsent(file, k -> new long[] {Long.MIN_VALUE, 0});
-    if (w[0] != Long.MIN_VALUE && now - w[0] < warnIntervalMillis) {
-      w[1]++;
+    if (lastWarningMillis != Long.MIN_VALUE && now - lastWarningMillis < warnIntervalMillis) {
+      suppressedWarnings++;
       return;
     }
-    String suppressed = w[1] > 0 ? " (" + w[1] + " similar warnings suppressed)" : "";
-    w[0] = now;
-    w[1] = 0;
-    LOG.log(System.Logger.Level.WARNING, "Skipping multiprocess file " + directory.resolve(file)
-        + ": " + message + suppressed, t);
+    String suppressed = suppressedWarnings > 0 ? " (" + suppressedWarnings
+        + " more unreadable-file warnings suppressed since the last one)" : "";
+    lastWarningMillis = now;
+    suppressedWarnings = 0;
+    warnings++;
+    warned.add("Skipping multiprocess file " + directory.resolve(file) + ": " + message
+        + suppressed);
+    LOG.log(System.Logger.Level.WARNING, warned.get(warned.size() - 1), t);
+    if (warned.size() > 8) {
+      warned.remove(0);
+    }
   }
 
-  /** Names of the files of the last scrape that are mapped and parsed (for tests). */
-  synchronized Set<String> cachedFiles() {
-    return new HashSet<>(files.keySet());
+  private final List<String> warned = new ArrayList<>(); // the last warnings, for tests
+  private long warnings;
+
+  /** The last few warnings logged, oldest first (for tests). */
+  synchronized List<String> lastWarnings() {
+    return List.copyOf(warned);
+  }
+
+  /** How many warnings were logged (for tests). */
+  synchronized long warningsLogged() {
+    return warnings;
   }
 
   /** How many distinct parsed keys the files share (for tests). */

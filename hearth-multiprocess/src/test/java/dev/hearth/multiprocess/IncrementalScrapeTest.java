@@ -13,7 +13,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The collector's incremental reads of files written by another program (here a minimal writer
  * doing what Python's {@code MmapedDict} does, so the collector cannot use a writer's mapping in
- * this JVM): new entries, growth past the mapped size, values changing between scrapes, a file
- * replaced under the same name, a file truncated under the collector.
+ * this JVM): new entries, growth, values changing between scrapes, a file replaced under the
+ * same name, a file truncated under the collector.
  */
 class IncrementalScrapeTest {
 
@@ -137,7 +136,7 @@ class IncrementalScrapeTest {
       w.set(key("reqs", "a"), 1);
       other.set(key("reqs", "a"), 2);
       assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(3.0);
-      w.file.setLength(16); // shorter than the mapping
+      w.file.setLength(16); // shorter than what was read before
       assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(2.0);
       assertThat(collector.readErrors()).containsOnlyKeys("counter_1.db");
       assertThat(r.getSampleValue("hearth_multiprocess_read_errors_total",
@@ -146,9 +145,9 @@ class IncrementalScrapeTest {
   }
 
   @Test
-  void filesOfOneProgramShareTheirParseAndStillMergeExactly(@TempDir Path dir) throws Exception {
+  void filesOfOneProgramShareTheirKeysAndStillMergeExactly(@TempDir Path dir) throws Exception {
     // p1..p3 write the same keys in the same order (p2 one more in the middle); p4 is v2 with the
-    // same first key as the v1 files, so a hint from a v1 file would mislead its version detection
+    // same keys as the v1 files: its version is detected on its own
     for (int p = 1; p <= 4; p++) {
       try (MmapValueStorage s = MmapValueStorage.builder(dir).processId("p" + p)
           .format(p == 4 ? FormatVersion.V2 : FormatVersion.V1).build()) {
@@ -164,24 +163,20 @@ class IncrementalScrapeTest {
     MultiProcessCollector collector = new MultiProcessCollector(dir);
     CollectorRegistry r = new CollectorRegistry();
     r.register(collector);
-    for (int scrape = 0; scrape < 2; scrape++) { // a first read, then the mapped files
+    for (int scrape = 0; scrape < 2; scrape++) { // a first read, then a repeated one
       assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(10.0);
       assertThat(r.getSampleValue("reqs_total", Map.of("k", "b"))).isEqualTo(100.0);
       assertThat(r.getSampleValue("reqs_total", Map.of("k", "extra"))).isEqualTo(100.0);
     }
     assertThat(collector.readErrors()).isEmpty();
-    assertThat(collector.cacheOf("counter_p1.db").hintedEntries()).isZero();
-    assertThat(collector.cacheOf("counter_p2.db").hintedEntries()).isEqualTo(1); // up to "extra"
-    assertThat(collector.cacheOf("counter_p3.db").hintedEntries()).isEqualTo(1); // hint is p2
     assertThat(collector.cacheOf("counter_p4.db").version()).isEqualTo(FormatVersion.V2);
     assertThat(collector.sharedKeys()).isEqualTo(3);
   }
 
   @Test
   void aFirstScrapeOfManyNewFilesMergesExactly(@TempDir Path dir) throws Exception {
-    // 12 processes, so the first scrape takes the path for 8 new files or more (read and
-    // compared with the first file of each type, partly on a second thread): v1 and v2, one with
-    // an extra series in the middle, gauges, and one corrupt file
+    // 12 processes: v1 and v2, one with an extra series in the middle, gauges, and one corrupt
+    // file, which costs only itself
     double a = 0;
     double b = 0;
     for (int p = 1; p <= 12; p++) {
@@ -216,16 +211,13 @@ class IncrementalScrapeTest {
       assertThat(r.getSampleValue("temp")).isEqualTo(12.0);
     }
     assertThat(collector.readErrors()).containsOnlyKeys("counter_zz.db");
-    assertThat(collector.cacheOf("counter_p2.db").hintedEntries()).isEqualTo(52); // hint: p1
-    assertThat(collector.cacheOf("counter_p7.db").hintedEntries()).isEqualTo(21);
     assertThat(collector.cacheOf("counter_p5.db").version()).isEqualTo(FormatVersion.V2);
-    assertThat(collector.cacheOf("counter_p5.db").hintedEntries()).isZero(); // v2 after a v1 hint
   }
 
   @Test
-  void filesComparedWithAHintWhoseKeysFailAreReadOnTheirOwn(@TempDir Path dir) throws Exception {
-    // the first counter file walks fine (so the others are compared with it and match its first
-    // 30 entries) but its last key is not valid JSON: it is an error, the others still count
+  void aFileWithABadKeyCostsOnlyItself(@TempDir Path dir) throws Exception {
+    // the first counter file walks fine and has the others' 30 keys, but its last key is not
+    // valid JSON: it is an error, the others still count
     for (int p = 0; p < 10; p++) {
       try (ForeignWriter w = new ForeignWriter(dir.resolve(String.format("counter_p%02d.db", p)))) {
         for (int i = 0; i < 30; i++) {
@@ -244,16 +236,14 @@ class IncrementalScrapeTest {
       assertThat(r.getSampleValue("reqs_total", Map.of("k", "s29"))).isEqualTo(45.0);
     }
     assertThat(collector.readErrors()).containsOnlyKeys("counter_p00.db");
-    assertThat(collector.cacheOf("counter_p01.db").hintedEntries()).isZero();
-    assertThat(collector.cacheOf("counter_p02.db").hintedEntries()).isEqualTo(30); // hint: p01
     assertThat(collector.sharedKeys()).isEqualTo(30);
   }
 
   @Test
   void filesWithTheSameKeysThenAppendingDifferentOnesStayApart(@TempDir Path dir)
       throws Exception {
-    // the second file's parse shares the first's (same keys): when both append different keys
-    // later, neither may see the other's
+    // both files have the same keys: when both append different keys later, neither may see
+    // the other's
     MultiProcessCollector collector = new MultiProcessCollector(dir);
     CollectorRegistry r = new CollectorRegistry();
     r.register(collector);
@@ -264,7 +254,6 @@ class IncrementalScrapeTest {
         b.set(key("reqs", "s" + i), 2);
       }
       assertThat(r.getSampleValue("reqs_total", Map.of("k", "s9"))).isEqualTo(3.0);
-      assertThat(collector.cacheOf("counter_b.db").hintedEntries()).isEqualTo(10);
       for (int scrape = 0; scrape < 3; scrape++) {
         a.set(key("reqs", "onlyA" + scrape), 10);
         b.set(key("reqs", "onlyB" + scrape), 20);
@@ -279,62 +268,14 @@ class IncrementalScrapeTest {
   }
 
   @Test
-  void aSettledDirectoryIsNotListedAgainAndEveryChangeIsSeen(@TempDir Path dir) throws Exception {
-    MultiProcessCollector collector = new MultiProcessCollector(dir);
-    collector.settledMillis = 50; // instead of 2 s; the test waits for it
-    CollectorRegistry r = new CollectorRegistry();
-    r.register(collector);
-    try (ForeignWriter a = new ForeignWriter(dir.resolve("counter_a.db"))) {
-      a.set(key("reqs", "s0"), 1);
-      r.getSampleValue("reqs_total", Map.of("k", "s0")); // creates the scrapes' lock file
-      Thread.sleep(150);
-      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(1.0);
-      int listed = collector.listings(); // this scrape's listing saw a settled directory
-      a.set(key("reqs", "s0"), 5); // values and new entries: read from the file, not the listing
-      a.set(key("reqs", "s1"), 7);
-      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(5.0);
-      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s1"))).isEqualTo(7.0);
-      assertThat(collector.listings()).isEqualTo(listed); // the settled listing was reused
-
-      try (ForeignWriter b = new ForeignWriter(dir.resolve("counter_b.db"))) { // a new file
-        b.set(key("reqs", "s0"), 10);
-      }
-      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(15.0);
-      Thread.sleep(150);
-      r.getSampleValue("reqs_total", Map.of("k", "s0")); // lists once more unless settled before
-      listed = collector.listings();
-      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(15.0);
-      assertThat(collector.listings()).isEqualTo(listed);
-
-      Files.delete(dir.resolve("counter_b.db"));
-      Files.setLastModifiedTime(dir, FileTime.fromMillis(0)); // no use: the change time is now
-      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(5.0);
-      assertThat(collector.listings()).isEqualTo(listed + 1);
-
-      Thread.sleep(150);
-      Files.createFile(dir.resolve("counter_c.db")); // empty: it may grow without a trace
-      Thread.sleep(150);
-      listed = collector.listings();
-      r.getSampleValue("reqs_total", Map.of("k", "s0"));
-      r.getSampleValue("reqs_total", Map.of("k", "s0"));
-      assertThat(collector.listings()).isEqualTo(listed + 2);
-      try (ForeignWriter c = new ForeignWriter(dir.resolve("counter_c.db"))) {
-        c.set(key("reqs", "s0"), 100);
-      }
-      assertThat(r.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(105.0);
-    }
-    assertThat(collector.readErrors()).isEmpty();
-  }
-
-  @Test
   void filesLargerThanOneReadAreReadWhole(@TempDir Path dir) throws Exception {
-    // 3000 entries of about 56 bytes: several read chunks per file, alone and with 8 more files
+    // 12000 entries of about 56 bytes: several read chunks per file, alone and with 8 more files
     Path one = Files.createDirectory(dir.resolve("one"));
     Path many = Files.createDirectory(dir.resolve("many"));
     for (int p = 0; p < 9; p++) {
       try (ForeignWriter w = new ForeignWriter(many.resolve("counter_p" + p + ".db"));
           ForeignWriter single = p == 0 ? new ForeignWriter(one.resolve("counter_p0.db")) : null) {
-        for (int i = 0; i < 3000; i++) {
+        for (int i = 0; i < 12000; i++) {
           w.set(key("reqs", "s" + i), i + p);
           if (single != null) {
             single.set(key("reqs", "s" + i), i);
@@ -342,16 +283,17 @@ class IncrementalScrapeTest {
         }
       }
     }
-    assertThat(Files.size(many.resolve("counter_p0.db"))).isGreaterThan(2L * ScanFile.READ_CHUNK);
+    assertThat(Files.size(many.resolve("counter_p0.db"))).isGreaterThan(2L * ScanFile.ReadBuffer.MAX);
     CollectorRegistry r1 = new CollectorRegistry();
     r1.register(new MultiProcessCollector(one));
     CollectorRegistry r9 = new CollectorRegistry();
     r9.register(new MultiProcessCollector(many));
     for (int scrape = 0; scrape < 2; scrape++) {
       assertThat(r1.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(0.0);
-      assertThat(r1.getSampleValue("reqs_total", Map.of("k", "s2999"))).isEqualTo(2999.0);
+      assertThat(r1.getSampleValue("reqs_total", Map.of("k", "s11999"))).isEqualTo(11999.0);
       assertThat(r9.getSampleValue("reqs_total", Map.of("k", "s0"))).isEqualTo(36.0);
-      assertThat(r9.getSampleValue("reqs_total", Map.of("k", "s2999"))).isEqualTo(9 * 2999 + 36.0);
+      assertThat(r9.getSampleValue("reqs_total", Map.of("k", "s11999")))
+          .isEqualTo(9 * 11999 + 36.0);
     }
   }
 }

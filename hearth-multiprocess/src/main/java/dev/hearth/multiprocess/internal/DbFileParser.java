@@ -133,8 +133,8 @@ public final class DbFileParser {
     if (from >= used) {
       return new Offsets(null, new int[0], 0);
     }
-    Offsets v2 = walk(b, base, from, used, FormatVersion.V2, true);
-    Offsets v1 = walk(b, base, from, used, FormatVersion.V1, true);
+    Offsets v2 = walk(b, base, from, used, FormatVersion.V2);
+    Offsets v1 = walk(b, base, from, used, FormatVersion.V1);
     if (v2 != null && v1 != null) {
       throw new DbFileException(file, from, "ambiguous: the entries parse both as format v1 ("
           + v1.count + " entries) and v2 (" + v2.count + " entries); refusing to guess");
@@ -164,7 +164,7 @@ public final class DbFileParser {
 
   private static Offsets walkOffsets(String file, ByteBuffer b, int base, int from, int used,
       FormatVersion version) throws DbFileException {
-    Offsets o = walk(b, base, from, used, version, true);
+    Offsets o = walk(b, base, from, used, version);
     if (o != null) {
       return o;
     }
@@ -172,18 +172,9 @@ public final class DbFileParser {
     throw new AssertionError("the entries parse on the second walk");
   }
 
-  /**
-   * True when {@code [from, used)} parses completely as {@code version}: a cheap check without
-   * building errors, for version detection.
-   */
-  public static boolean parsesAs(ByteBuffer b, int base, int from, int used, FormatVersion version) {
-    return walk(b, base, from, used, version, false) != null;
-  }
-
-  /** The entry offsets, or null at the first problem; only counts them unless {@code collect}. */
-  private static Offsets walk(ByteBuffer b, int base, int from, int used, FormatVersion version,
-      boolean collect) {
-    int[] out = collect ? new int[Math.max(4, Math.min(1 << 16, (used - from) / 32))] : null;
+  /** The entry offsets, or null at the first problem. */
+  private static Offsets walk(ByteBuffer b, int base, int from, int used, FormatVersion version) {
+    int[] out = new int[Math.max(4, Math.min(1 << 16, (used - from) / 32))];
     int n = 0;
     long pos = from;
     int width = version.valueBlockSize();
@@ -210,19 +201,17 @@ public final class DbFileParser {
       if (b.get(k) != '[' || b.get(k + keyLength - 1) != ']') {
         return null;
       }
-      if (collect) {
-        if (n == out.length) {
-          out = java.util.Arrays.copyOf(out, n * 2);
-        }
-        out[n] = (int) pos;
+      if (n == out.length) {
+        out = java.util.Arrays.copyOf(out, n * 2);
       }
+      out[n] = (int) pos;
       n++;
       pos = end;
     }
-    return new Offsets(version, collect ? out : new int[0], n);
+    return new Offsets(version, out, n);
   }
 
-  /** The walk of {@link #walk(ByteBuffer, int, int, int, FormatVersion, boolean)}, throwing. */
+  /** The walk of {@link #walk(ByteBuffer, int, int, int, FormatVersion)}, throwing. */
   private static void explain(String file, ByteBuffer b, int base, int from, int used,
       FormatVersion version) throws DbFileException {
     long pos = from;

@@ -9,9 +9,8 @@ import java.util.function.Predicate;
 /**
  * The distinct keys of a directory's files, looked up by their bytes: processes write the same
  * keys, so each distinct key is decoded and parsed once per directory, and finding a known key
- * costs a hash and a comparison of its bytes (or only the comparison, when the caller's guess,
- * usually the key at the same position in another process's file, is right). Open addressing,
- * linear probing. Not thread-safe (the collector serialises scrapes).
+ * costs a hash and a comparison of its bytes. Open addressing, linear probing. Not thread-safe
+ * (the collector serialises scrapes).
  *
  * <p>Internal API: not for public use, can change at any time.
  */
@@ -52,7 +51,6 @@ public final class KeyIndex {
 
   private Key[] table = new Key[1024];
   private int size;
-  private final AsciiKeyParser ascii = new AsciiKeyParser();
 
   /** How many keys are held. */
   public int size() {
@@ -63,21 +61,17 @@ public final class KeyIndex {
   public void clear() {
     table = new Key[1024];
     size = 0;
-    ascii.clear();
   }
 
   /**
    * The key whose bytes are {@code b[start, start + length)}, decoding, parsing and adding it
-   * when it is new; {@code guess} (may be null) is tried first.
+   * when it is new.
    *
    * @param keyOffset the key's offset in the file, for errors
    * @throws DbFileException when a new key is not valid UTF-8 or not a valid key
    */
-  public Key resolve(String file, byte[] b, int start, int length, long keyOffset, Key guess)
+  public Key resolve(String file, byte[] b, int start, int length, long keyOffset)
       throws DbFileException {
-    if (guess != null && guess.matches(b, start, length)) {
-      return guess;
-    }
     int h = hash(b, start, length);
     Key[] t = table;
     int mask = t.length - 1;
@@ -91,11 +85,8 @@ public final class KeyIndex {
       }
     }
     byte[] bytes = Arrays.copyOfRange(b, start, start + length);
-    DbKey parsed = ascii.parse(b, start, length);
-    if (parsed == null) { // escapes, non-ASCII, other spacing, or not a key: the full parser
-      String text = DbFileParser.decodeKey(file, bytes, keyOffset);
-      parsed = DbFileParser.parseKey(file, (int) keyOffset - DbLayout.KEY_LENGTH_SIZE, text);
-    }
+    String text = DbFileParser.decodeKey(file, bytes, keyOffset);
+    DbKey parsed = DbFileParser.parseKey(file, (int) keyOffset - DbLayout.KEY_LENGTH_SIZE, text);
     Key k = new Key(bytes, h, parsed);
     insert(k);
     return k;
@@ -103,7 +94,6 @@ public final class KeyIndex {
 
   /** Keeps only the keys for which {@code keep} holds (e.g. those current files still hold). */
   public void retain(Predicate<Key> keep) {
-    ascii.clear(); // strings of forgotten keys go too; kept keys keep theirs
     Key[] old = table;
     table = new Key[old.length];
     size = 0;
@@ -134,7 +124,7 @@ public final class KeyIndex {
     size++;
   }
 
-  /** A hash of {@code b[start, start + length)}, eight bytes at a time (keys and key strings). */
+  /** A hash of {@code b[start, start + length)}, eight bytes at a time. */
   static int hash(byte[] b, int start, int length) {
     long h1 = length * 0x9E3779B97F4A7C15L;
     long h2 = 0x632BE59BD9B4E019L;

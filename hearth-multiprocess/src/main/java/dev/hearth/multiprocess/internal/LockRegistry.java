@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -78,15 +79,25 @@ public final class LockRegistry {
    * JVM and in other processes.
    */
   public static Held shared(Path lockFile) {
-    return RW.computeIfAbsent(key(lockFile), RwLockFile::new).acquire(true);
+    return RW.computeIfAbsent(key(lockFile), RwLockFile::new).acquire(true, NO_DEADLINE);
   }
+
+  /**
+   * {@link #shared} or {@link #exclusive}, giving up at {@code deadline} ({@link System#nanoTime()}
+   * value): null when the lock was not free by then (nothing is held).
+   */
+  public static Held tryUntil(Path lockFile, boolean shared, long deadline) {
+    return RW.computeIfAbsent(key(lockFile), RwLockFile::new).acquire(shared, deadline);
+  }
+
+  private static final long NO_DEADLINE = Long.MAX_VALUE;
 
   /**
    * Takes {@code lockFile} exclusively (created when absent), waiting for every other holder in
    * this JVM and in other processes.
    */
   public static Held exclusive(Path lockFile) {
-    return RW.computeIfAbsent(key(lockFile), RwLockFile::new).acquire(false);
+    return RW.computeIfAbsent(key(lockFile), RwLockFile::new).acquire(false, NO_DEADLINE);
   }
 
   private static void warnOnce(Path file, String message, Throwable t) {
@@ -105,8 +116,14 @@ public final class LockRegistry {
     }
   }
 
-  /** Polls {@code tryLock} until it succeeds; null when the file system cannot lock. */
-  private static FileLock pollLock(FileChannel ch, boolean shared, Path file) {
+  /** Returned by {@link #pollLock} when the deadline passed. */
+  private static final Object TIMED_OUT = new Object();
+
+  /**
+   * Polls {@code tryLock} until it succeeds: the lock, null when the file system cannot lock, or
+   * {@link #TIMED_OUT} at {@code deadline}.
+   */
+  private static Object pollLock(FileChannel ch, boolean shared, Path file, long deadline) {
     boolean interrupted = Thread.interrupted();
     try {
       long wait = 1;
@@ -121,6 +138,9 @@ public final class LockRegistry {
         }
         if (l != null) {
           return l;
+        }
+        if (deadline != NO_DEADLINE && System.nanoTime() - deadline >= 0) {
+          return TIMED_OUT;
         }
         // keep waiting when interrupted: giving up would leave the protocol half done
         interrupted |= Thread.interrupted() | pause(wait);
@@ -145,14 +165,18 @@ public final class LockRegistry {
       this.path = path;
     }
 
-    Held acquire(boolean shared) {
+    Held acquire(boolean shared, long deadline) {
       java.util.concurrent.locks.Lock l = shared ? rw.readLock() : rw.writeLock();
-      l.lock();
+      if (deadline == NO_DEADLINE) {
+        l.lock();
+      } else if (!tryLock(l, deadline)) {
+        return null;
+      }
       boolean ok = false;
       try {
         synchronized (this) {
-          if (!shared || readers++ == 0) {
-            lockFile(shared);
+          if ((!shared || readers++ == 0) && !lockFile(shared, deadline)) {
+            return null; // the finally block undoes the count and the thread lock
           }
         }
         ok = true;
@@ -189,8 +213,18 @@ public final class LockRegistry {
       }
     }
 
-    // guarded by this
-    private void lockFile(boolean shared) {
+    /** Takes {@code l} by {@code deadline}; an interrupt is kept for the caller and ends the wait. */
+    private static boolean tryLock(java.util.concurrent.locks.Lock l, long deadline) {
+      try {
+        return l.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+
+    // guarded by this; false when the deadline passed (nothing held)
+    private boolean lockFile(boolean shared, long deadline) {
       RandomAccessFile f = null;
       try {
         f = new RandomAccessFile(path.toFile(), "rw");
@@ -205,16 +239,17 @@ public final class LockRegistry {
         if (f == null) {
           warnOnce(path, "Cannot open lock file " + path + " (" + e.getMessage() + "): reads"
               + " and compactions of this directory are not coordinated with other processes", null);
-          return;
+          return true;
         }
       }
-      FileLock l = pollLock(f.getChannel(), shared, path);
-      if (l == null) {
+      Object l = pollLock(f.getChannel(), shared, path, deadline);
+      if (!(l instanceof FileLock)) {
         closeQuietly(f);
-        return;
+        return l != TIMED_OUT;
       }
       file = f;
-      lock = l;
+      lock = (FileLock) l;
+      return true;
     }
 
     // guarded by this

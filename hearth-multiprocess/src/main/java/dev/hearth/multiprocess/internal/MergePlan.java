@@ -7,11 +7,6 @@ import dev.hearth.model.HistogramSnapshot;
 import dev.hearth.model.Labels;
 import dev.hearth.model.MetricSnapshot;
 import dev.hearth.model.SummarySnapshot;
-import dev.hearth.multiprocess.FormatVersion;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,9 +16,9 @@ import java.util.TreeMap;
 
 /**
  * How the entries of a set of files merge into families and series, computed once per set of
- * files and entries and reused by every scrape until a file or an entry comes or goes: each
- * entry of each file gets an accumulator slot (or none when the merge drops it), so a scrape
- * reads each value from the mapping, combines it into its slot and builds the snapshots.
+ * files and entries and reused by every scrape until a file or an entry comes or goes (the
+ * "Plan" stage of a scrape): each entry of each file gets an accumulator slot (or none when the
+ * merge drops it), so a scrape combines each value into its slot and builds the snapshots.
  *
  * <p>The merge is Python's: families in order of first appearance (files in name order,
  * entries in file order) with the first HELP; counters, summary counts and sums, histogram
@@ -43,21 +38,11 @@ public final class MergePlan {
   private static final byte LAST = 3;
   private static final byte RECENT = 4;
   private static final int UNSET = -2;
-  // one access path for heap copies, read-only and writable mappings (no megamorphic getDouble)
-  private static final VarHandle DOUBLES =
-      MethodHandles.byteBufferViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
-  /** From this many summed entries on, a scrape reads values on two threads. */
-  static final int PARALLEL_ENTRIES = 1 << 16;
 
-  private ScanFile[] files;
-  private int[] counts;
-  private int[][] slots;
-  private boolean[] sumOnly;
-  private boolean[] timestamped;
+  private final ScanFile[] files;
+  private final int[] counts;
+  private final int[][] slots;
   private final List<Family> families = new ArrayList<>();
-  // a large directory's summing files are read by two threads: these files go to the second
-  private boolean[] offloaded;
-  private double[] partial;
   private double[] init = new double[64];
   private byte[] ops = new byte[64];
   private int slotCount;
@@ -66,191 +51,71 @@ public final class MergePlan {
   private double[] timestamps;
   private int[] seq;
 
-  // while being built (see start): files added so far, and those that have their slots
-  private final int generation;
-  private int fileCount;
-  private int slotted;
-  private DbFileName[] names;
-  private int[] prefix;
-  private int[] previous;
-  private final int[] lastOfContext = new int[SeriesShape.Context.values().length];
-  private Map<String, Family> byName = new LinkedHashMap<>();
-  private Family last; // keys of one family usually follow each other
-  private boolean built;
-
-  private MergePlan(int generation, int capacity) {
-    this.generation = generation;
-    int n = Math.max(capacity, 4);
-    files = new ScanFile[n];
-    counts = new int[n];
-    slots = new int[n][];
-    sumOnly = new boolean[n];
-    timestamped = new boolean[n];
-    names = new DbFileName[n];
-    prefix = new int[n];
-    previous = new int[n];
-    Arrays.fill(lastOfContext, -1);
+  private MergePlan(List<ScanFile> files) {
+    this.files = files.toArray(new ScanFile[0]);
+    this.counts = new int[this.files.length];
+    this.slots = new int[this.files.length][];
   }
 
   /**
-   * A plan to which files are {@link #add}ed in merge order (each key of each file must have its
-   * shape for the file's context computed), then {@link #finish}ed; {@code generation} must
-   * differ from every earlier plan's built over the same keys. Counter
-   * files (which come first in name order, and whose merge no later file changes) are planned
-   * as they are added, so a scrape can plan its first file while other files are still read.
+   * Plans the merge of {@code files} (in merge order, i.e. name order; {@code names} are their
+   * parsed names; each key's shape for its file's type computed). {@code generation} must differ
+   * from every earlier plan's built over the same keys (it tags the per-key caches).
    */
-  public static MergePlan start(int generation, int expectedFiles) {
-    return new MergePlan(generation, expectedFiles);
-  }
-
-  /** Adds the next file in merge order (its keys' shapes computed); not after {@link #finish}. */
-  public void add(ScanFile file, DbFileName fn) {
-    if (built) {
-      throw new IllegalStateException("plan already finished");
-    }
-    int f = fileCount++;
-    if (f == files.length) {
-      int n = 2 * f;
-      files = Arrays.copyOf(files, n);
-      counts = Arrays.copyOf(counts, n);
-      slots = Arrays.copyOf(slots, n);
-      sumOnly = Arrays.copyOf(sumOnly, n);
-      timestamped = Arrays.copyOf(timestamped, n);
-      names = Arrays.copyOf(names, n);
-      prefix = Arrays.copyOf(prefix, n);
-      previous = Arrays.copyOf(previous, n);
-    }
-    files[f] = file;
-    names[f] = fn;
-    counts[f] = file.count();
-    timestamped[f] = file.version() == FormatVersion.V2;
-    // processes of one program write the same keys in the same order: where a file starts with
-    // the keys of the previous file of its type, that prefix merges the same way (not for gauge
-    // files, whose pid label and mode make each file different)
-    int ctx = fn.context.ordinal();
-    int prev = lastOfContext[ctx];
-    previous[f] = prev;
-    if (prev >= 0 && fn.context != SeriesShape.Context.GAUGE) {
-      KeyIndex.Key[] a = files[prev].keys();
-      KeyIndex.Key[] b = file.keys();
-      int n = Math.min(counts[prev], counts[f]);
-      int i = a == b ? n : 0; // a file sharing the previous one's keys
-      while (i < n && a[i] == b[i]) {
-        i++;
-      }
-      prefix[f] = i;
-    }
-    lastOfContext[ctx] = f;
-    KeyIndex.Key[] keys = file.keys();
-    for (int i = prefix[f]; i < counts[f]; i++) { // families, their order, HELP and gauge modes
-      SeriesShape s = keys[i].shapes[ctx];
-      Family fam;
-      if (s.plan == generation) {
-        fam = (Family) s.family;
-      } else {
-        fam = last != null && last.name == s.metricName ? last : byName.get(s.metricName);
-        if (fam == null) {
-          fam = new Family(s.metricName, s.help, fn.type);
-          byName.put(s.metricName, fam);
+  public static MergePlan build(int generation, List<ScanFile> files, List<DbFileName> names) {
+    MergePlan p = new MergePlan(files);
+    Map<String, Family> byName = new LinkedHashMap<>();
+    Family last = null; // keys of one family usually follow each other
+    for (int f = 0; f < p.files.length; f++) { // families, their order, HELP and gauge modes
+      ScanFile file = p.files[f];
+      DbFileName fn = names.get(f);
+      p.counts[f] = file.count();
+      KeyIndex.Key[] keys = file.keys();
+      int ctx = fn.context.ordinal();
+      for (int i = 0; i < p.counts[f]; i++) {
+        SeriesShape s = keys[i].shapes[ctx];
+        Family fam;
+        if (s.plan == generation) {
+          fam = (Family) s.family;
+        } else {
+          fam = last != null && last.name == s.metricName ? last : byName.get(s.metricName);
+          if (fam == null) {
+            fam = new Family(s.metricName, s.help, fn.type);
+            byName.put(s.metricName, fam);
+          }
+          s.plan = generation;
+          s.family = fam;
+          s.slot = UNSET;
         }
-        s.plan = generation;
-        s.family = fam;
-        s.slot = UNSET;
-      }
-      if (fn.mode != null) {
-        fam.mode = fn.mode;
-      }
-      last = fam;
-    }
-    if (slotted == f && fn.context == SeriesShape.Context.COUNTER) {
-      // only counter-type families, no pid and no mode: later files do not change this merge
-      assignSlots(f);
-      slotted++;
-    }
-  }
-
-  /** True when the files added so far are the first of {@code current}, with the same counts. */
-  public boolean startsWith(List<ScanFile> current) {
-    if (built || current.size() < fileCount) {
-      return false;
-    }
-    for (int f = 0; f < fileCount; f++) {
-      if (current.get(f) != files[f] || files[f].count() != counts[f]) {
-        return false;
+        if (fn.mode != null) {
+          fam.mode = fn.mode;
+        }
+        last = fam;
       }
     }
-    return true;
-  }
-
-  /** The number of files added. */
-  public int fileCount() {
-    return fileCount;
-  }
-
-  /** Completes the plan after the last {@link #add}. */
-  public MergePlan finish() {
-    built = true;
-    int n = fileCount;
-    files = Arrays.copyOf(files, n);
-    counts = Arrays.copyOf(counts, n);
-    families.addAll(byName.values());
-    byName = null;
-    for (Family fam : families) {
+    p.families.addAll(byName.values());
+    for (Family fam : p.families) {
       fam.prepare();
     }
-    for (int f = slotted; f < n; f++) {
-      assignSlots(f);
+    for (int f = 0; f < p.files.length; f++) {
+      p.assignSlots(f, names.get(f));
     }
-    for (Family fam : families) {
+    for (Family fam : p.families) {
       fam.freeze();
     }
-    long sumEntries = 0;
-    for (int f = 0; f < n; f++) {
-      if (sumOnly[f]) {
-        sumEntries += counts[f];
-      }
-    }
-    if (sumEntries >= PARALLEL_ENTRIES && Runtime.getRuntime().availableProcessors() > 1) {
-      long half = 0;
-      offloaded = new boolean[n];
-      for (int f = n - 1; f >= 0 && half < sumEntries / 2; f--) {
-        if (sumOnly[f]) {
-          offloaded[f] = true;
-          half += counts[f];
-        }
-      }
-      partial = new double[slotCount];
-    }
-    values = new double[slotCount];
-    seq = new int[slotCount];
-    timestamps = anyRecent ? new double[slotCount] : null;
-    names = null;
-    prefix = null;
-    previous = null;
-    return this;
+    p.values = new double[p.slotCount];
+    p.seq = new int[p.slotCount];
+    p.timestamps = p.anyRecent ? new double[p.slotCount] : null;
+    return p;
   }
 
-  /** Gives each entry of file {@code f} its accumulator slot. */
-  private void assignSlots(int f) {
-    ScanFile file = files[f];
-    DbFileName fn = names[f];
+  /** Gives each entry of file {@code f} its accumulator slot (-1: the merge drops it). */
+  private void assignSlots(int f, DbFileName fn) {
     int ctx = fn.context.ordinal();
     int n = counts[f];
-    int from = prefix[f];
-    int prev = previous[f];
-    if (from > 0 && from == n && counts[prev] == n) { // the previous file's entries
-      slots[f] = slots[prev];
-      sumOnly[f] = sumOnly[prev];
-      return;
-    }
     int[] s = new int[n];
-    boolean onlySums = true;
-    if (from > 0) {
-      System.arraycopy(slots[prev], 0, s, 0, from);
-      onlySums = sumOnly[prev];
-    }
-    KeyIndex.Key[] keys = file.keys();
-    for (int i = from; i < n; i++) {
+    KeyIndex.Key[] keys = files[f].keys();
+    for (int i = 0; i < n; i++) {
       SeriesShape shape = keys[i].shapes[ctx];
       Family fam = (Family) shape.family;
       boolean perFile = fn.pid != null && fam.pidKeyed;
@@ -268,12 +133,8 @@ public final class MergePlan {
         }
       }
       s[i] = slot;
-      if (slot >= 0 && ops[slot] != SUM) {
-        onlySums = false;
-      }
     }
     slots[f] = s;
-    sumOnly[f] = onlySums;
   }
 
   /** True when this plan was built for exactly these files with their current entry counts. */
@@ -302,7 +163,12 @@ public final class MergePlan {
     return slotCount++;
   }
 
-  /** Reads every value from the files' mappings and returns the merged families. */
+  /**
+   * The "Sum" and "Snapshots" stages: combines this scrape's values of every file (as read into
+   * each {@link ScanFile}) into their slots, in file order and entry order on this thread, so a
+   * sum is the same in every scrape of the same values, and equals Python's over the same files
+   * sorted by name; then builds the families.
+   */
   public List<MetricSnapshot<?>> collect() {
     double[] v = values;
     int[] sq = seq;
@@ -313,61 +179,46 @@ public final class MergePlan {
       Arrays.fill(ts, 0.0);
     }
     int order = 0;
-    Helper second = offloaded != null ? Helper.start(this::sumOffloaded) : null;
     for (int f = 0; f < files.length; f++) {
-      if (second != null && offloaded[f]) {
-        continue;
-      }
-      ByteBuffer b = files[f].buffer();
-      int[] offs = files[f].valueOffsets();
+      double[] x = files[f].values();
+      double[] stamps = files[f].timestamps();
       int[] s = slots[f];
       int n = counts[f];
-      double[] cold = files[f].coldValues();
-      if (sumOnly[f]) {
-        if (cold != null) {
-          sum(cold, s, n, v);
-        } else {
-          sum(b, offs, s, n, v);
-        }
-        continue;
-      }
       for (int i = 0; i < n; i++) {
         int k = s[i];
         if (k < 0) {
           continue;
         }
-        double x = cold != null ? cold[i] : (double) DOUBLES.get(b, offs[i]);
         switch (ops[k]) {
           case SUM:
-            v[k] += x;
+            v[k] += x[i];
             break;
           case MIN:
             if (sq[k] == 0) {
-              v[k] = x;
+              v[k] = x[i];
               sq[k] = ++order;
-            } else if (x < v[k]) {
-              v[k] = x;
+            } else if (x[i] < v[k]) {
+              v[k] = x[i];
             }
             break;
           case MAX:
             if (sq[k] == 0) {
-              v[k] = x;
+              v[k] = x[i];
               sq[k] = ++order;
-            } else if (x > v[k]) {
-              v[k] = x;
+            } else if (x[i] > v[k]) {
+              v[k] = x[i];
             }
             break;
           case LAST:
-            v[k] = x;
+            v[k] = x[i];
             if (sq[k] == 0) {
               sq[k] = ++order;
             }
             break;
           default: { // RECENT
-            double t = timestamped[f] && b != null
-                ? (double) DOUBLES.get(b, offs[i] + DbLayout.TIMESTAMP_OFFSET_IN_VALUE) : 0.0;
+            double t = stamps != null ? stamps[i] : 0.0;
             if (ts[k] < t) {
-              v[k] = x;
+              v[k] = x[i];
               ts[k] = t;
               if (sq[k] == 0) {
                 sq[k] = ++order;
@@ -377,54 +228,11 @@ public final class MergePlan {
         }
       }
     }
-    if (second != null) {
-      second.join();
-      double[] w = partial;
-      for (int k = 0; k < slotCount; k++) {
-        if (ops[k] == SUM) {
-          v[k] += w[k]; // w[k] is -0.0 where the second thread added nothing: v[k] stays
-        }
-      }
-    }
     List<MetricSnapshot<?>> out = new ArrayList<>(families.size() + 1);
     for (Family fam : families) {
       out.add(fam.snapshot(v, sq));
     }
     return out;
-  }
-
-  private static void sum(double[] cold, int[] s, int n, double[] v) {
-    for (int i = 0; i < n; i++) {
-      int k = s[i];
-      if (k >= 0) {
-        v[k] += cold[i];
-      }
-    }
-  }
-
-  private static void sum(ByteBuffer b, int[] offs, int[] s, int n, double[] v) {
-    for (int i = 0; i < n; i++) {
-      int k = s[i];
-      if (k >= 0) {
-        v[k] += (double) DOUBLES.get(b, offs[i]);
-      }
-    }
-  }
-
-  /** Sums the offloaded files into {@link #partial} (on the second thread). */
-  private void sumOffloaded() {
-    double[] w = partial;
-    Arrays.fill(w, -0.0);
-    for (int f = 0; f < files.length; f++) {
-      if (offloaded[f]) {
-        double[] cold = files[f].coldValues();
-        if (cold != null) {
-          sum(cold, slots[f], counts[f], w);
-        } else {
-          sum(files[f].buffer(), files[f].valueOffsets(), slots[f], counts[f], w);
-        }
-      }
-    }
   }
 
   /**
@@ -591,10 +399,7 @@ public final class MergePlan {
           if (!sample.equals(total)) {
             return -1;
           }
-          return series.slot(sample, labels, () -> {
-            labels.labels(); // built now, while a first scrape still reads other files
-            return p.newSlot(SUM, -0.0);
-          });
+          return series.slot(sample, labels, () -> p.newSlot(SUM, -0.0));
       }
     }
 
