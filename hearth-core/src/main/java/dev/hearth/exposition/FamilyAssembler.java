@@ -15,6 +15,7 @@ import dev.hearth.model.SummarySnapshot;
 import dev.hearth.model.UnknownSnapshot;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ final class FamilyAssembler {
 
   private final String name;
   private final boolean om;
-  private final Map<Labels, Acc> groups = new LinkedHashMap<>();
+  private final Map<SeriesKey, Acc> groups = new LinkedHashMap<>();
 
   private FamilyAssembler(String name, boolean om) {
     this.name = name;
@@ -155,24 +156,23 @@ final class FamilyAssembler {
         }
       }
     }
-    Labels labels;
-    if (skip < 0) {
-      labels = ModelAccess.labels(s.labelNames, s.labelValues);
-    } else {
-      String[] names = new String[n - 1];
-      String[] values = new String[n - 1];
+    String[] names = s.labelNames;
+    String[] values = s.labelValues;
+    if (skip >= 0) {
+      names = new String[n - 1];
+      values = new String[n - 1];
       for (int i = 0, j = 0; i < n; i++) {
         if (i != skip) {
           names[j] = s.labelNames[i];
           values[j++] = s.labelValues[i];
         }
       }
-      labels = ModelAccess.labels(names, values);
     }
-    Acc acc = groups.get(labels);
+    SeriesKey key = new SeriesKey(names, values);
+    Acc acc = groups.get(key);
     if (acc == null) {
-      acc = new Acc(labels, s.line, s.timestampMillis);
-      groups.put(labels, acc);
+      acc = new Acc(ModelAccess.labels(names, values), s.line, s.timestampMillis);
+      groups.put(key, acc);
     }
     return acc;
   }
@@ -199,10 +199,90 @@ final class FamilyAssembler {
     if (acc.created != NO_TS) {
       throw duplicate(s);
     }
+    return createdMillis(s);
+  }
+
+  private static long createdMillis(RawSample s) {
     if (!(Math.abs(s.value) < 9.2e15)) {
       throw new ParseException(s.line, "invalid creation time " + s.value + " of '" + s.name + "'");
     }
     return Math.round(s.value * 1000);
+  }
+
+  /**
+   * Text 0.0.4: {@code parent} with the creation times of the {@code name_created} gauge family
+   * Python (and Hearth) write right after a counter, histogram or summary. Each created sample
+   * must match a series of the parent; its timestamp and the family's HELP are not kept.
+   */
+  static MetricSnapshot<?> withCreated(MetricSnapshot<?> parent, List<RawSample> created) {
+    List<? extends DataPoint> dps = parent.dataPoints();
+    Map<SeriesKey, Integer> index = new HashMap<>();
+    for (int i = 0; i < dps.size(); i++) {
+      index.put(SeriesKey.of(dps.get(i).labels()), i);
+    }
+    long[] millis = new long[dps.size()];
+    Arrays.fill(millis, NO_TS);
+    for (RawSample s : created) {
+      if (s.exemplar != null) {
+        throw new ParseException(s.line, "'" + s.name + "' cannot have an exemplar");
+      }
+      Integer i = index.get(new SeriesKey(s.labelNames, s.labelValues));
+      if (i == null) {
+        throw new ParseException(s.line, "'" + s.name + "' " + describe(s) + " has no series in "
+            + parent.type().openMetricsName() + " '" + parent.name()
+            + "' to give a creation time to");
+      }
+      if (millis[i] != NO_TS) {
+        throw new ParseException(s.line, "duplicate sample '" + s.name + "' for labels "
+            + describe(s));
+      }
+      millis[i] = createdMillis(s);
+    }
+    switch (parent.type()) {
+      case COUNTER: {
+        List<CounterSnapshot.DataPoint> out = new ArrayList<>(dps.size());
+        for (int i = 0; i < dps.size(); i++) {
+          CounterSnapshot.DataPoint dp = (CounterSnapshot.DataPoint) dps.get(i);
+          out.add(new CounterSnapshot.DataPoint(dp.labels(), dp.value(), dp.exemplar(), millis[i],
+              dp.timestampMillis()));
+        }
+        return new CounterSnapshot(parent.name(), parent.help(), parent.unit(), out);
+      }
+      case HISTOGRAM: {
+        List<HistogramSnapshot.DataPoint> out = new ArrayList<>(dps.size());
+        for (int i = 0; i < dps.size(); i++) {
+          HistogramSnapshot.DataPoint dp = (HistogramSnapshot.DataPoint) dps.get(i);
+          int n = dp.bucketCount();
+          double[] bounds = new double[n];
+          double[] counts = new double[n];
+          Exemplar[] exemplars = new Exemplar[n];
+          for (int b = 0; b < n; b++) {
+            bounds[b] = dp.upperBound(b);
+            counts[b] = dp.cumulativeCount(b);
+            exemplars[b] = dp.exemplar(b);
+          }
+          out.add(new HistogramSnapshot.DataPoint(dp.labels(), bounds, counts, dp.sum(), exemplars,
+              millis[i], dp.timestampMillis()));
+        }
+        return new HistogramSnapshot(parent.name(), parent.help(), parent.unit(), out);
+      }
+      default: {
+        List<SummarySnapshot.DataPoint> out = new ArrayList<>(dps.size());
+        for (int i = 0; i < dps.size(); i++) {
+          SummarySnapshot.DataPoint dp = (SummarySnapshot.DataPoint) dps.get(i);
+          int n = dp.quantileCount();
+          double[] quantiles = new double[n];
+          double[] values = new double[n];
+          for (int q = 0; q < n; q++) {
+            quantiles[q] = dp.quantile(q);
+            values[q] = dp.quantileValue(q);
+          }
+          out.add(new SummarySnapshot.DataPoint(dp.labels(), dp.count(), dp.sum(), quantiles, values,
+              millis[i], dp.timestampMillis()));
+        }
+        return new SummarySnapshot(parent.name(), parent.help(), parent.unit(), out);
+      }
+    }
   }
 
   // ---- types
