@@ -203,7 +203,7 @@ class ParserFuzzTest {
    * A valid exposition (two times in three a fixed one, else a random one written in either
    * format) and a change of a random kind, place and byte.
    */
-  private static Mutation mutation(Random r) {
+  static Mutation mutation(Random r) {
     String source;
     if (RandomCases.weighted(r, 2, 1) == 0) {
       source = RandomCases.pick(r, SOURCES);

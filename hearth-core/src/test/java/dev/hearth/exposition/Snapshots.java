@@ -21,10 +21,8 @@ import dev.hearth.model.Sample;
 import dev.hearth.model.StateSetSnapshot;
 import dev.hearth.model.SummarySnapshot;
 import dev.hearth.model.UnknownSnapshot;
-import java.io.ByteArrayOutputStream;
+import dev.hearth.testing.WriteParse;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -47,13 +45,7 @@ final class Snapshots {
   // ---------------------------------------------------------------- writing
 
   static String write(List<? extends MetricSnapshot<?>> families, ExpositionFormat format) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      Exposition.write(out, families, format);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString(StandardCharsets.UTF_8);
+    return WriteParse.write(families, format);
   }
 
   // ---------------------------------------------------------------- canonical form
