@@ -29,14 +29,17 @@ import java.util.Set;
  */
 final class FamilyAssembler {
   private static final long NO_TS = DataPoint.NO_TIMESTAMP;
+  private static final double[] NO_DOUBLES = new double[0];
 
   private final String name;
   private final boolean om;
-  private final Map<SeriesKey, Acc> groups = new LinkedHashMap<>();
+  private final Map<SeriesKey, Acc> groups;
 
-  private FamilyAssembler(String name, boolean om) {
+  private FamilyAssembler(String name, boolean om, int samples) {
     this.name = name;
     this.om = om;
+    // at most one group per sample: no rehashing for small families (most have one or a few)
+    this.groups = new LinkedHashMap<>(Math.min(samples, 1 << 12) * 4 / 3 + 1);
   }
 
   static MetricSnapshot<?> assemble(String name, String help, String unit, MetricType type,
@@ -51,7 +54,7 @@ final class FamilyAssembler {
             "metric name '" + name + "' does not end with its unit '_" + unit + "'");
       }
     }
-    FamilyAssembler a = new FamilyAssembler(name, om);
+    FamilyAssembler a = new FamilyAssembler(name, om, samples.size());
     try {
       switch (type) {
         case COUNTER:
@@ -92,8 +95,8 @@ final class FamilyAssembler {
     boolean hasSum;
     double sum;
     int n;
-    double[] keys = new double[4]; // bucket bounds or quantiles
-    double[] values = new double[4];
+    double[] keys = NO_DOUBLES; // bucket bounds or quantiles, allocated by the first add
+    double[] values = NO_DOUBLES;
     Exemplar[] exemplars;
     List<String> states;
     List<Boolean> enabled;
@@ -107,10 +110,11 @@ final class FamilyAssembler {
 
     void add(double key, double value, Exemplar exemplar) {
       if (n == keys.length) {
-        keys = Arrays.copyOf(keys, n * 2);
-        values = Arrays.copyOf(values, n * 2);
+        int size = Math.max(4, n * 2);
+        keys = Arrays.copyOf(keys, size);
+        values = Arrays.copyOf(values, size);
         if (exemplars != null) {
-          exemplars = Arrays.copyOf(exemplars, n * 2);
+          exemplars = Arrays.copyOf(exemplars, size);
         }
       }
       if (exemplar != null && exemplars == null) {

@@ -639,12 +639,13 @@ final class TextParser {
       earlier.merged = true;
       return;
     }
+    Exposed owner = new Exposed(family.name(), famLine);
     for (String suffix : Names.exposedSuffixes(type)) {
       if (!om && type == MetricType.COUNTER && suffix.isEmpty()) {
         continue; // a text counter x is written as x_total only: a gauge x may come before it
       }
-      String exposed = family.name() + suffix;
-      Exposed clash = seenNames.putIfAbsent(exposed, new Exposed(family.name(), famLine));
+      String exposed = suffix.isEmpty() ? family.name() : family.name() + suffix;
+      Exposed clash = seenNames.putIfAbsent(exposed, owner);
       if (clash != null) {
         if (clash.family.equals(family.name())) {
           throw new ParseException(famLine, "metric family '" + name + "' appears again (first at"
@@ -709,7 +710,7 @@ final class TextParser {
   private static String[] withSuffixes(String name, String[] suffixes) {
     String[] out = new String[suffixes.length];
     for (int i = 0; i < suffixes.length; i++) {
-      out[i] = name + suffixes[i];
+      out[i] = suffixes[i].isEmpty() ? name : name + suffixes[i];
     }
     return out;
   }

@@ -105,8 +105,21 @@ class ParserFuzzTest {
     }
     buckets.append("h_count 1\n");
     String longNumber = "a " + "9".repeat(1_000_000) + "\n";
+    // one series with 50,000 labels in two orders (grouping compared them pairwise: quadratic),
+    // and an exemplar with 100,000 labels (built into Labels before its length was checked)
+    StringBuilder forward = new StringBuilder();
+    StringBuilder backward = new StringBuilder();
+    for (int i = 0; i < 50_000; i++) {
+      forward.append("l").append(i).append("=\"v\",");
+      backward.append("l").append(49_999 - i).append("=\"v\",");
+    }
+    String reordered = "# TYPE h histogram\nh_bucket{" + forward + "le=\"1\"} 1\nh_bucket{" + backward
+        + "le=\"+Inf\"} 1\nh_count{" + forward.substring(0, forward.length() - 1) + "} 1\nh_sum{"
+        + backward.substring(0, backward.length() - 1) + "} 1\n";
+    String exemplar = "# TYPE c counter\nc_total 1 # {" + labels.substring(2, labels.length() - 4)
+        + "} 1\n";
     for (String text : List.of(labels.toString(), states.toString(), quantiles.toString(),
-        buckets.toString(), longNumber, "a{b=\"" + "\\\\".repeat(500_000) + "\"} 1\n",
+        buckets.toString(), longNumber, reordered, exemplar, "a{b=\"" + "\\\\".repeat(500_000) + "\"} 1\n",
         "#".repeat(1_000_000), "\n".repeat(1_000_000))) {
       parseOrReject(text);
       parseOrReject(text + "# EOF\n");

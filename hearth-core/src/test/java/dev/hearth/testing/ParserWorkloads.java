@@ -33,14 +33,16 @@ public final class ParserWorkloads {
   }
 
   /**
-   * Gauge families of one sample, each with a HELP line; every eighth HELP has escapes (the
-   * reproduction of issue 11's quadratic HELP parsing).
+   * Gauge families of one sample, each with a HELP line; only the last HELP has escapes. This is
+   * issue 11's reproduction of quadratic HELP parsing, at its worst: the old parser looked for a
+   * backslash from each HELP line to the end of the input.
    */
   public static String helpHeavy(ExpositionFormat format, int bytes) {
     boolean om = format == ExpositionFormat.OPENMETRICS_1_0_0;
     StringBuilder sb = new StringBuilder(bytes + 256);
     for (int i = 0; sb.length() < bytes; i++) {
-      String help = i % 8 == 0 ? "Help of m" + i + " with a \\\\ backslash\\nand a second line."
+      String help = sb.length() + 200 >= bytes
+          ? "Help of m" + i + " with a \\\\ backslash\\nand a second line."
           : "Help of m" + i + ", a gauge.";
       if (om) {
         sb.append("# TYPE m").append(i).append(" gauge\n");
