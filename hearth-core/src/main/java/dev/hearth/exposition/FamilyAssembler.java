@@ -322,6 +322,13 @@ final class FamilyAssembler {
   }
 
   private <D extends DataPoint> List<D> simple(List<RawSample> samples, Class<D> kind) {
+    if (samples.size() == 1) {
+      // the common family of one sample needs no grouping (and so none of its allocations)
+      RawSample s = samples.get(0);
+      noExemplar(s);
+      currentLine = s.line;
+      return List.of(point(kind, ModelAccess.labels(s.labelNames, s.labelValues), s));
+    }
     List<D> dps = new ArrayList<>(samples.size());
     for (RawSample s : samples) {
       noExemplar(s);
@@ -330,12 +337,16 @@ final class FamilyAssembler {
         throw duplicate(s);
       }
       acc.hasValue = true;
-      DataPoint dp = kind == GaugeSnapshot.DataPoint.class
-          ? new GaugeSnapshot.DataPoint(acc.labels, s.value, s.timestampMillis)
-          : new UnknownSnapshot.DataPoint(acc.labels, s.value, null, s.timestampMillis);
-      dps.add(kind.cast(dp));
+      dps.add(point(kind, acc.labels, s));
     }
     return dps;
+  }
+
+  private static <D extends DataPoint> D point(Class<D> kind, Labels labels, RawSample s) {
+    DataPoint dp = kind == GaugeSnapshot.DataPoint.class
+        ? new GaugeSnapshot.DataPoint(labels, s.value, s.timestampMillis)
+        : new UnknownSnapshot.DataPoint(labels, s.value, null, s.timestampMillis);
+    return kind.cast(dp);
   }
 
   private HistogramSnapshot histogram(String help, String unit, List<RawSample> samples) {

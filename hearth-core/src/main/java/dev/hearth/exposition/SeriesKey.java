@@ -11,8 +11,12 @@ import java.util.Arrays;
  * up in the other set, which is quadratic in the number of labels; the parser must stay linear on
  * a series with 100,000 labels written twice, so it groups samples by this key instead. Label sets
  * written in the same order (the usual case) compare pairwise; others are compared sorted.
+ *
+ * <p>Comparable, so that a {@link java.util.HashMap} bin of many keys with one hash (label values
+ * such as {@code "Aa"} and {@code "BB"} hash alike, so an input can make every series collide)
+ * becomes a tree searched in logarithmic time, not a list scanned for every series.
  */
-final class SeriesKey {
+final class SeriesKey implements Comparable<SeriesKey> {
   private final String[] names;
   private final String[] values;
   private final int hash;
@@ -60,6 +64,23 @@ final class SeriesKey {
       return Arrays.equals(values, other.values);
     }
     return Arrays.equals(sorted(), other.sorted());
+  }
+
+  /** Orders by size, then by the pairs sorted by name: consistent with {@link #equals}. */
+  @Override
+  public int compareTo(SeriesKey other) {
+    if (names.length != other.names.length) {
+      return Integer.compare(names.length, other.names.length);
+    }
+    String[] a = sorted();
+    String[] b = other.sorted();
+    for (int i = 0; i < a.length; i++) {
+      int c = a[i].compareTo(b[i]);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return 0;
   }
 
   /** Names and values ordered by name (names are unique within a label set). */

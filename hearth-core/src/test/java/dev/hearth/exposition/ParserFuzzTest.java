@@ -116,10 +116,20 @@ class ParserFuzzTest {
     String reordered = "# TYPE h histogram\nh_bucket{" + forward + "le=\"1\"} 1\nh_bucket{" + backward
         + "le=\"+Inf\"} 1\nh_count{" + forward.substring(0, forward.length() - 1) + "} 1\nh_sum{"
         + backward.substring(0, backward.length() - 1) + "} 1\n";
+    // 65,536 series whose label values all have one hash code ("Aa" and "BB" hash alike): the
+    // series map must not degrade to a list scanned for every series
+    StringBuilder colliding = new StringBuilder("# TYPE g gauge\n");
+    for (int i = 0; i < 1 << 16; i++) {
+      colliding.append("g{v=\"");
+      for (int bit = 0; bit < 16; bit++) {
+        colliding.append((i >> bit & 1) == 0 ? "Aa" : "BB");
+      }
+      colliding.append("\"} 1\n");
+    }
     String exemplar = "# TYPE c counter\nc_total 1 # {" + labels.substring(2, labels.length() - 4)
         + "} 1\n";
     for (String text : List.of(labels.toString(), states.toString(), quantiles.toString(),
-        buckets.toString(), longNumber, reordered, exemplar, "a{b=\"" + "\\\\".repeat(500_000) + "\"} 1\n",
+        buckets.toString(), longNumber, reordered, colliding.toString(), exemplar, "a{b=\"" + "\\\\".repeat(500_000) + "\"} 1\n",
         "#".repeat(1_000_000), "\n".repeat(1_000_000))) {
       parseOrReject(text);
       parseOrReject(text + "# EOF\n");
