@@ -641,8 +641,11 @@ final class TextParser {
     }
     Exposed owner = new Exposed(family.name(), famLine);
     for (String suffix : Names.exposedSuffixes(type)) {
-      if (!om && type == MetricType.COUNTER && suffix.isEmpty()) {
-        continue; // a text counter x is written as x_total only: a gauge x may come before it
+      if (!om && (suffix.equals("_created") || (type == MetricType.COUNTER && suffix.isEmpty()))) {
+        // text: a counter x is written as x_total only (Go's gauge x may come before it), and
+        // creation times as a separate x_created gauge family, which may come anywhere (the
+        // Pushgateway sorts families by name: x_created before x_total)
+        continue;
       }
       String exposed = suffix.isEmpty() ? family.name() : family.name() + suffix;
       Exposed clash = seenNames.putIfAbsent(exposed, owner);

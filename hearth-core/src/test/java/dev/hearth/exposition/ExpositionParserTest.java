@@ -110,12 +110,24 @@ class ExpositionParserTest {
       # TYPE h histogram\\nh_bucket{le="+Inf"} 1\\nh_count 1\\nb 1\\nh_count 2 | 5 | metric family 'h_count' clashes with family 'h' (line 1), which exposes 'h_count'
       # TYPE c_total counter\\nc_total 1\\nb 1\\nc_total 2 | 4 | metric family 'c_total' appears again (first at line 1): all lines of a metric family must be consecutive
       # TYPE c counter\\nc 1\\n# TYPE c_total gauge\\nc_total 2 | 3 | metric family 'c_total' clashes with family 'c' (line 1), which exposes 'c_total'
-      # TYPE c_total counter\\nc_total 1\\nb 1\\nc_created 2 | 4 | metric family 'c_created' clashes with family 'c' (line 1), which exposes 'c_created'
       # TYPE c_total counter\\nc_total{a="1"} 1\\nc_created{a="2"} 2 | 3 | 'c_created' {a="2"} has no series in counter 'c' to give a creation time to
       # TYPE c_total counter\\nc_total 1\\nc_created 1e300 | 3 | invalid creation time 1.0E300 of 'c_created'
       """)
   void familiesAppearOnce(String input, int line, String message) {
     assertError(input.replace("\\n", "\n"), PROMETHEUS_TEXT_0_0_4, line, message);
+  }
+
+  /**
+   * A created gauge that does not come right after its counter (the Pushgateway sorts families by
+   * name, so x_created comes before x_total) stays a gauge of its own, as Python reads it.
+   */
+  @Test
+  void createdGaugeNotRightAfterItsFamilyStaysAGauge() {
+    List<MetricSnapshot<?>> f = text("# TYPE x_created gauge\nx_created 1.7e9\n"
+        + "# TYPE x_total counter\nx_total 3\n");
+    assertThat(f).extracting(MetricSnapshot::type).containsExactly(MetricType.GAUGE,
+        MetricType.COUNTER);
+    assertThat(f).extracting(MetricSnapshot::name).containsExactly("x_created", "x");
   }
 
   /**
