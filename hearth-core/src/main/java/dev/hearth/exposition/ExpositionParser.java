@@ -39,11 +39,13 @@ import java.util.Objects;
  * syntax: {@code # TYPE x_total counter} gives the counter family {@code x}; an {@code x_created}
  * gauge (or untyped) family right after a counter, histogram or summary {@code x} gives its
  * creation times, as Python and Hearth write them in text (its HELP and timestamps are not kept;
- * a series it names must be one of {@code x}'s); {@code x_info} gauges stay gauges; a counter
- * {@code x_total} may follow a gauge {@code x} (Go's process metrics do), though OpenMetrics cannot
- * carry both (its OpenMetrics output is rejected as a clash); the types are {@code counter, gauge,
- * histogram, summary, untyped}. Blanks and tabs may separate tokens, label lists may end with a comma, other {@code #} comments and blank lines are skipped,
- * a CR ending a sample or TYPE line is ignored, unknown escapes such as {@code \x} are kept as
+ * a series it names must be one of {@code x}'s; elsewhere, as where the Pushgateway sorts it
+ * before {@code x_total}, it stays a gauge); {@code x_info} gauges stay gauges; a counter
+ * {@code x_total} may follow a gauge {@code x} (Go's process metrics do). OpenMetrics cannot carry
+ * such a gauge {@code x} or {@code x_created} beside a counter {@code x}: written as OpenMetrics,
+ * they are rejected as a clash. The types are {@code counter, gauge, histogram, summary,
+ * untyped}. Blanks and tabs may separate tokens, label lists may end with a comma, other
+ * {@code #} comments and blank lines are skipped, a CR ending a sample or TYPE line is ignored, unknown escapes such as {@code \x} are kept as
  * written, the HELP text is everything after the one blank following the name (so it round-trips
  * exactly), and timestamps are milliseconds. Buckets may come in any order; a missing {@code +Inf} bucket is
  * taken from {@code _count}, and when both are present the buckets win.
