@@ -24,8 +24,8 @@ import java.util.Set;
  * OpenMetrics cannot carry both (a counter {@code x} exposes {@code x}), so Hearth's OpenMetrics
  * output of them is rejected by its parser (as a clash, or as a second TYPE line when the two are
  * next to each other); the same holds for a gauge {@code x_created} that is not right after its
- * counter {@code x_total}. Only for families that do clash so may the OpenMetrics output be
- * rejected.
+ * counter {@code x_total}. Only when the parsed families clash so may their OpenMetrics output
+ * be rejected.
  */
 public final class WriteParse {
   private WriteParse() {}
