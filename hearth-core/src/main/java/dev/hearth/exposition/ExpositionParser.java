@@ -27,12 +27,25 @@ import java.util.Objects;
  * name the current family does not allow) form an untyped family of their own, consecutive ones
  * of one name together.
  *
+ * <p>Each family appears once (the text format: "all lines for a given metric must be provided as
+ * one single group"; OpenMetrics: metric family names are unique), and no two families expose the
+ * same name ({@code x} and {@code x_count} of a summary {@code x}, say): a family that appears
+ * again or clashes is rejected with its line. So whatever parses can be written in both formats
+ * and parses again (but see the gauge {@code x} and counter {@code x_total} below). One exception in text 0.0.4: samples of one name without HELP or TYPE in
+ * several groups are merged into one family, as Prometheus reads them (Prometheus' own metrics
+ * without metadata interleave a summary's lines).
+ *
  * <p><b>Text 0.0.4</b> follows Python prometheus_client's parser conventions, with Prometheus'
- * syntax: {@code # TYPE x_total counter} gives the counter family {@code x}; a following
- * {@code # TYPE x_created gauge} family stays a separate gauge, as do {@code x_info} gauges; the
- * types are {@code counter, gauge, histogram, summary, untyped}. Blanks and tabs may separate
- * tokens, label lists may end with a comma, other {@code #} comments and blank lines are skipped,
- * a CR ending a sample or TYPE line is ignored, unknown escapes such as {@code \x} are kept as
+ * syntax: {@code # TYPE x_total counter} gives the counter family {@code x}; an {@code x_created}
+ * gauge (or untyped) family right after a counter, histogram or summary {@code x} gives its
+ * creation times, as Python and Hearth write them in text (its HELP and timestamps are not kept;
+ * a series it names must be one of {@code x}'s; elsewhere, as where the Pushgateway sorts it
+ * before {@code x_total}, it stays a gauge); {@code x_info} gauges stay gauges; a counter
+ * {@code x_total} may follow a gauge {@code x} (Go's process metrics do). OpenMetrics cannot carry
+ * such a gauge {@code x} or {@code x_created} beside a counter {@code x}: written as OpenMetrics,
+ * they are rejected as a clash. The types are {@code counter, gauge, histogram, summary,
+ * untyped}. Blanks and tabs may separate tokens, label lists may end with a comma, other
+ * {@code #} comments and blank lines are skipped, a CR ending a sample or TYPE line is ignored, unknown escapes such as {@code \x} are kept as
  * written, the HELP text is everything after the one blank following the name (so it round-trips
  * exactly), and timestamps are milliseconds. Buckets may come in any order; a missing {@code +Inf} bucket is
  * taken from {@code _count}, and when both are present the buckets win.

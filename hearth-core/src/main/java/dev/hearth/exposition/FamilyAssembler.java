@@ -15,6 +15,7 @@ import dev.hearth.model.SummarySnapshot;
 import dev.hearth.model.UnknownSnapshot;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,14 +29,17 @@ import java.util.Set;
  */
 final class FamilyAssembler {
   private static final long NO_TS = DataPoint.NO_TIMESTAMP;
+  private static final double[] NO_DOUBLES = new double[0];
 
   private final String name;
   private final boolean om;
-  private final Map<Labels, Acc> groups = new LinkedHashMap<>();
+  private final Map<SeriesKey, Acc> groups;
 
-  private FamilyAssembler(String name, boolean om) {
+  private FamilyAssembler(String name, boolean om, int samples) {
     this.name = name;
     this.om = om;
+    // at most one group per sample: no rehashing for small families (most have one or a few)
+    this.groups = new LinkedHashMap<>(Math.min(samples, 1 << 12) * 4 / 3 + 1);
   }
 
   static MetricSnapshot<?> assemble(String name, String help, String unit, MetricType type,
@@ -50,7 +54,7 @@ final class FamilyAssembler {
             "metric name '" + name + "' does not end with its unit '_" + unit + "'");
       }
     }
-    FamilyAssembler a = new FamilyAssembler(name, om);
+    FamilyAssembler a = new FamilyAssembler(name, om, samples.size());
     try {
       switch (type) {
         case COUNTER:
@@ -91,8 +95,8 @@ final class FamilyAssembler {
     boolean hasSum;
     double sum;
     int n;
-    double[] keys = new double[4]; // bucket bounds or quantiles
-    double[] values = new double[4];
+    double[] keys = NO_DOUBLES; // bucket bounds or quantiles, allocated by the first add
+    double[] values = NO_DOUBLES;
     Exemplar[] exemplars;
     List<String> states;
     List<Boolean> enabled;
@@ -106,10 +110,11 @@ final class FamilyAssembler {
 
     void add(double key, double value, Exemplar exemplar) {
       if (n == keys.length) {
-        keys = Arrays.copyOf(keys, n * 2);
-        values = Arrays.copyOf(values, n * 2);
+        int size = Math.max(4, n * 2);
+        keys = Arrays.copyOf(keys, size);
+        values = Arrays.copyOf(values, size);
         if (exemplars != null) {
-          exemplars = Arrays.copyOf(exemplars, n * 2);
+          exemplars = Arrays.copyOf(exemplars, size);
         }
       }
       if (exemplar != null && exemplars == null) {
@@ -155,24 +160,23 @@ final class FamilyAssembler {
         }
       }
     }
-    Labels labels;
-    if (skip < 0) {
-      labels = ModelAccess.labels(s.labelNames, s.labelValues);
-    } else {
-      String[] names = new String[n - 1];
-      String[] values = new String[n - 1];
+    String[] names = s.labelNames;
+    String[] values = s.labelValues;
+    if (skip >= 0) {
+      names = new String[n - 1];
+      values = new String[n - 1];
       for (int i = 0, j = 0; i < n; i++) {
         if (i != skip) {
           names[j] = s.labelNames[i];
           values[j++] = s.labelValues[i];
         }
       }
-      labels = ModelAccess.labels(names, values);
     }
-    Acc acc = groups.get(labels);
+    SeriesKey key = new SeriesKey(names, values);
+    Acc acc = groups.get(key);
     if (acc == null) {
-      acc = new Acc(labels, s.line, s.timestampMillis);
-      groups.put(labels, acc);
+      acc = new Acc(ModelAccess.labels(names, values), s.line, s.timestampMillis);
+      groups.put(key, acc);
     }
     return acc;
   }
@@ -199,10 +203,90 @@ final class FamilyAssembler {
     if (acc.created != NO_TS) {
       throw duplicate(s);
     }
+    return createdMillis(s);
+  }
+
+  private static long createdMillis(RawSample s) {
     if (!(Math.abs(s.value) < 9.2e15)) {
       throw new ParseException(s.line, "invalid creation time " + s.value + " of '" + s.name + "'");
     }
     return Math.round(s.value * 1000);
+  }
+
+  /**
+   * Text 0.0.4: {@code parent} with the creation times of the {@code name_created} gauge family
+   * Python (and Hearth) write right after a counter, histogram or summary. Each created sample
+   * must match a series of the parent; its timestamp and the family's HELP are not kept.
+   */
+  static MetricSnapshot<?> withCreated(MetricSnapshot<?> parent, List<RawSample> created) {
+    List<? extends DataPoint> dps = parent.dataPoints();
+    Map<SeriesKey, Integer> index = new HashMap<>();
+    for (int i = 0; i < dps.size(); i++) {
+      index.put(SeriesKey.of(dps.get(i).labels()), i);
+    }
+    long[] millis = new long[dps.size()];
+    Arrays.fill(millis, NO_TS);
+    for (RawSample s : created) {
+      if (s.exemplar != null) {
+        throw new ParseException(s.line, "'" + s.name + "' cannot have an exemplar");
+      }
+      Integer i = index.get(new SeriesKey(s.labelNames, s.labelValues));
+      if (i == null) {
+        throw new ParseException(s.line, "'" + s.name + "' " + describe(s) + " has no series in "
+            + parent.type().openMetricsName() + " '" + parent.name()
+            + "' to give a creation time to");
+      }
+      if (millis[i] != NO_TS) {
+        throw new ParseException(s.line, "duplicate sample '" + s.name + "' for labels "
+            + describe(s));
+      }
+      millis[i] = createdMillis(s);
+    }
+    switch (parent.type()) {
+      case COUNTER: {
+        List<CounterSnapshot.DataPoint> out = new ArrayList<>(dps.size());
+        for (int i = 0; i < dps.size(); i++) {
+          CounterSnapshot.DataPoint dp = (CounterSnapshot.DataPoint) dps.get(i);
+          out.add(new CounterSnapshot.DataPoint(dp.labels(), dp.value(), dp.exemplar(), millis[i],
+              dp.timestampMillis()));
+        }
+        return new CounterSnapshot(parent.name(), parent.help(), parent.unit(), out);
+      }
+      case HISTOGRAM: {
+        List<HistogramSnapshot.DataPoint> out = new ArrayList<>(dps.size());
+        for (int i = 0; i < dps.size(); i++) {
+          HistogramSnapshot.DataPoint dp = (HistogramSnapshot.DataPoint) dps.get(i);
+          int n = dp.bucketCount();
+          double[] bounds = new double[n];
+          double[] counts = new double[n];
+          Exemplar[] exemplars = new Exemplar[n];
+          for (int b = 0; b < n; b++) {
+            bounds[b] = dp.upperBound(b);
+            counts[b] = dp.cumulativeCount(b);
+            exemplars[b] = dp.exemplar(b);
+          }
+          out.add(new HistogramSnapshot.DataPoint(dp.labels(), bounds, counts, dp.sum(), exemplars,
+              millis[i], dp.timestampMillis()));
+        }
+        return new HistogramSnapshot(parent.name(), parent.help(), parent.unit(), out);
+      }
+      default: {
+        List<SummarySnapshot.DataPoint> out = new ArrayList<>(dps.size());
+        for (int i = 0; i < dps.size(); i++) {
+          SummarySnapshot.DataPoint dp = (SummarySnapshot.DataPoint) dps.get(i);
+          int n = dp.quantileCount();
+          double[] quantiles = new double[n];
+          double[] values = new double[n];
+          for (int q = 0; q < n; q++) {
+            quantiles[q] = dp.quantile(q);
+            values[q] = dp.quantileValue(q);
+          }
+          out.add(new SummarySnapshot.DataPoint(dp.labels(), dp.count(), dp.sum(), quantiles, values,
+              millis[i], dp.timestampMillis()));
+        }
+        return new SummarySnapshot(parent.name(), parent.help(), parent.unit(), out);
+      }
+    }
   }
 
   // ---- types
@@ -238,6 +322,13 @@ final class FamilyAssembler {
   }
 
   private <D extends DataPoint> List<D> simple(List<RawSample> samples, Class<D> kind) {
+    if (samples.size() == 1) {
+      // the common family of one sample needs no grouping (and so none of its allocations)
+      RawSample s = samples.get(0);
+      noExemplar(s);
+      currentLine = s.line;
+      return List.of(point(kind, ModelAccess.labels(s.labelNames, s.labelValues), s));
+    }
     List<D> dps = new ArrayList<>(samples.size());
     for (RawSample s : samples) {
       noExemplar(s);
@@ -246,12 +337,16 @@ final class FamilyAssembler {
         throw duplicate(s);
       }
       acc.hasValue = true;
-      DataPoint dp = kind == GaugeSnapshot.DataPoint.class
-          ? new GaugeSnapshot.DataPoint(acc.labels, s.value, s.timestampMillis)
-          : new UnknownSnapshot.DataPoint(acc.labels, s.value, null, s.timestampMillis);
-      dps.add(kind.cast(dp));
+      dps.add(point(kind, acc.labels, s));
     }
     return dps;
+  }
+
+  private static <D extends DataPoint> D point(Class<D> kind, Labels labels, RawSample s) {
+    DataPoint dp = kind == GaugeSnapshot.DataPoint.class
+        ? new GaugeSnapshot.DataPoint(labels, s.value, s.timestampMillis)
+        : new UnknownSnapshot.DataPoint(labels, s.value, null, s.timestampMillis);
+    return kind.cast(dp);
   }
 
   private HistogramSnapshot histogram(String help, String unit, List<RawSample> samples) {

@@ -1,14 +1,17 @@
 package dev.hearth.exposition;
 
+import dev.hearth.internal.ModelAccess;
 import dev.hearth.internal.Names;
 import dev.hearth.model.DataPoint;
 import dev.hearth.model.Exemplar;
-import dev.hearth.model.Labels;
 import dev.hearth.model.MetricSnapshot;
 import dev.hearth.model.MetricType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,8 +25,35 @@ final class TextParser {
   private final String s;
   private final boolean om;
   private final List<MetricSnapshot<?>> result = new ArrayList<>();
-  /** OpenMetrics: every name a finished family exposes, to reject clashes as Python does. */
-  private final Set<String> seenNames = new HashSet<>();
+  /**
+   * Every name a finished family exposes (its name and sample names, {@link Names#exposedSuffixes})
+   * and the line the family started on: a family may not appear twice or expose a name another
+   * one does, in either format, so that the parsed families can be written in both formats.
+   */
+  private final Map<String, Exposed> seenNames = new HashMap<>();
+
+  /** The family (model name) that exposes a name, and the line it starts on. */
+  private record Exposed(String family, int line) {}
+  /**
+   * Text 0.0.4: families without HELP or TYPE, by name. Prometheus accepts such samples of one
+   * name in several groups (its own metrics without metadata interleave a summary's lines), so
+   * they are merged into the first family of the name instead of being rejected.
+   */
+  private final Map<String, BareFamily> bareFamilies = new LinkedHashMap<>();
+
+  /** A family without metadata: where it is in the result and its samples, merged ones included. */
+  private static final class BareFamily {
+    final int index;
+    final int line;
+    final List<RawSample> samples;
+    boolean merged;
+
+    BareFamily(int index, int line, List<RawSample> samples) {
+      this.index = index;
+      this.line = line;
+      this.samples = samples;
+    }
+  }
 
   // current line
   private int pos;
@@ -70,6 +100,13 @@ final class TextParser {
       start = end + 1;
     }
     finishFamily();
+    for (BareFamily f : bareFamilies.values()) {
+      if (f.merged) { // assembled again as a whole, to find duplicate series across its groups
+        String name = f.samples.get(0).name;
+        result.set(f.index, FamilyAssembler.assemble(name, "", "", MetricType.UNKNOWN, f.samples,
+            f.line, false));
+      }
+    }
     return result;
   }
 
@@ -85,10 +122,9 @@ final class TextParser {
       while (pos < end && !isBlank(s.charAt(pos))) {
         pos++;
       }
-      String keyword = s.substring(t, pos);
-      if (keyword.equals("HELP")) {
+      if (pos - t == 4 && s.startsWith("HELP", t)) {
         textHelp();
-      } else if (keyword.equals("TYPE")) {
+      } else if (pos - t == 4 && s.startsWith("TYPE", t)) {
         textType();
       } // other comments are ignored
       return;
@@ -233,9 +269,16 @@ final class TextParser {
     }
   }
 
-  /** Text 0.0.4 HELP: {@code \\} and {@code \n} are unescaped, other backslashes kept. */
+  /**
+   * Text 0.0.4 HELP: {@code \\} and {@code \n} are unescaped, other backslashes kept. Looks for
+   * a backslash within the line only (searching to the end of the input made parsing quadratic).
+   */
   private String unescapeHelp(int from, int to) {
-    if (s.indexOf('\\', from) < 0 || s.indexOf('\\', from) >= to) {
+    int b = from;
+    while (b < to && s.charAt(b) != '\\') {
+      b++;
+    }
+    if (b == to) {
       return s.substring(from, to);
     }
     StringBuilder sb = new StringBuilder(to - from);
@@ -512,11 +555,19 @@ final class TextParser {
         throw expected("end of line after the exemplar");
       }
     }
-    try {
-      return Exemplar.of(Labels.of(labelNames, labelValues), value, ts);
-    } catch (IllegalArgumentException e) {
+    // checked here, before building the labels: Labels.of compares names pairwise (quadratic)
+    // and the names are already known to be distinct
+    int chars = 0;
+    for (int i = 0; i < labelNames.size(); i++) {
+      String ln = labelNames.get(i);
+      String lv = labelValues.get(i);
+      chars += ln.codePointCount(0, ln.length()) + lv.codePointCount(0, lv.length());
+    }
+    if (chars > Exemplar.MAX_LABEL_CHARS) {
       throw error("exemplar labels are longer than " + Exemplar.MAX_LABEL_CHARS + " characters");
     }
+    return Exemplar.of(ModelAccess.labels(labelNames.toArray(NO_STRINGS),
+        labelValues.toArray(NO_STRINGS)), value, ts);
   }
 
   /** OpenMetrics labels after '{': no blanks, no trailing comma. */
@@ -571,18 +622,61 @@ final class TextParser {
     if (famName == null) {
       return;
     }
+    String name = famName;
+    famName = null;
     MetricType type = typeOf(famType);
-    if (om) {
-      for (String suffix : Names.exposedSuffixes(type)) {
-        if (!seenNames.add(famName + suffix)) {
-          throw new ParseException(famLine, "metric family '" + famName
-              + "' clashes with an earlier family exposing '" + famName + suffix + "'");
+    if (!om && createdOfPrevious(name, type)) {
+      int last = result.size() - 1;
+      result.set(last, FamilyAssembler.withCreated(result.get(last), famSamples));
+      return;
+    }
+    boolean bare = !om && famType == null && famHelp == null;
+    MetricSnapshot<?> family = FamilyAssembler.assemble(name, famHelp == null ? "" : famHelp,
+        famUnit == null ? "" : famUnit, type, famSamples, famLine, om);
+    BareFamily earlier = bare ? bareFamilies.get(name) : null;
+    if (earlier != null) {
+      earlier.samples.addAll(famSamples);
+      earlier.merged = true;
+      return;
+    }
+    Exposed owner = new Exposed(family.name(), famLine);
+    for (String suffix : Names.exposedSuffixes(type)) {
+      if (!om && (suffix.equals("_created") || (type == MetricType.COUNTER && suffix.isEmpty()))) {
+        // text: a counter x is written as x_total only (Go's gauge x may come before it), and
+        // creation times as a separate x_created gauge family, which may come anywhere (the
+        // Pushgateway sorts families by name: x_created before x_total)
+        continue;
+      }
+      String exposed = suffix.isEmpty() ? family.name() : family.name() + suffix;
+      Exposed clash = seenNames.putIfAbsent(exposed, owner);
+      if (clash != null) {
+        if (clash.family.equals(family.name())) {
+          throw new ParseException(famLine, "metric family '" + name + "' appears again (first at"
+              + " line " + clash.line + "): all lines of a metric family must be consecutive");
         }
+        throw new ParseException(famLine, "metric family '" + name + "' clashes with family '"
+            + clash.family + "' (line " + clash.line + "), which exposes '" + exposed + "'");
       }
     }
-    result.add(FamilyAssembler.assemble(famName, famHelp == null ? "" : famHelp,
-        famUnit == null ? "" : famUnit, type, famSamples, famLine, om));
-    famName = null;
+    if (bare) {
+      bareFamilies.put(name, new BareFamily(result.size(), famLine, famSamples));
+    }
+    result.add(family);
+  }
+
+  /**
+   * Text 0.0.4: whether family {@code name} is the {@code _created} gauge (or untyped) family of
+   * the counter, histogram or summary just before it, as Python writes creation times in text.
+   */
+  private boolean createdOfPrevious(String name, MetricType type) {
+    if ((type != MetricType.GAUGE && type != MetricType.UNKNOWN) || result.isEmpty()) {
+      return false;
+    }
+    MetricSnapshot<?> previous = result.get(result.size() - 1);
+    MetricType t = previous.type();
+    return (t == MetricType.COUNTER || t == MetricType.HISTOGRAM || t == MetricType.SUMMARY)
+        && name.length() == previous.name().length() + 8 && name.startsWith(previous.name())
+        && name.endsWith("_created");
   }
 
   private static MetricType typeOf(String type) {
@@ -619,7 +713,7 @@ final class TextParser {
   private static String[] withSuffixes(String name, String[] suffixes) {
     String[] out = new String[suffixes.length];
     for (int i = 0; i < suffixes.length; i++) {
-      out[i] = name + suffixes[i];
+      out[i] = suffixes[i].isEmpty() ? name : name + suffixes[i];
     }
     return out;
   }

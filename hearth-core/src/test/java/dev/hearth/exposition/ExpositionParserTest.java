@@ -65,19 +65,92 @@ class ExpositionParserTest {
   // ---------------------------------------------------------------- text 0.0.4 conventions
 
   @Test
-  void counterFamilyNameDropsTotalAndCreatedStaysASeparateGauge() {
+  void counterFamilyNameDropsTotalAndTakesItsCreationTimesFromTheCreatedGauge() {
     List<MetricSnapshot<?>> f = text("# HELP x_total Things.\n# TYPE x_total counter\n"
-        + "x_total{a=\"1\"} 3.0\n"
+        + "x_total{a=\"1\"} 3.0\nx_total{a=\"2\"} 4.0\n"
         + "# HELP x_created Things.\n# TYPE x_created gauge\nx_created{a=\"1\"} 1.7e+09\n");
-    assertThat(f).hasSize(2);
+    assertThat(f).hasSize(1);
     CounterSnapshot c = (CounterSnapshot) f.get(0);
     assertThat(c.name()).isEqualTo("x");
     assertThat(c.help()).isEqualTo("Things.");
     assertThat(c.dataPoints().get(0).value()).isEqualTo(3.0);
-    assertThat(c.dataPoints().get(0).hasCreated()).isFalse();
-    GaugeSnapshot g = (GaugeSnapshot) f.get(1);
-    assertThat(g.name()).isEqualTo("x_created");
-    assertThat(g.dataPoints().get(0).value()).isEqualTo(1.7e9);
+    assertThat(c.dataPoints().get(0).createdMillis()).isEqualTo(1_700_000_000_000L);
+    assertThat(c.dataPoints().get(1).hasCreated()).isFalse();
+    // untyped _created samples right after a histogram or summary are taken the same way
+    HistogramSnapshot h = (HistogramSnapshot) text("# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1\n"
+        + "h_count 1\nh_sum 2\nh_created 1.5\n").get(0);
+    assertThat(h.dataPoints().get(0).createdMillis()).isEqualTo(1500);
+  }
+
+  /** Hearth's text output of a counter with creation times parses back to the same counter. */
+  @Test
+  void createdTimesSurviveText() {
+    CounterSnapshot c = new CounterSnapshot("x", "h", "", List.of(
+        new CounterSnapshot.DataPoint(Labels.of("a", "1"), 3, null, Snapshots.T0, Snapshots.NO_TS)));
+    String written = Snapshots.write(List.of(c), PROMETHEUS_TEXT_0_0_4);
+    assertThat(written).contains("# TYPE x_created gauge\n");
+    assertThat(Snapshots.canonical(text(written))).isEqualTo(Snapshots.canonical(List.of(c)));
+    // and so can be written as OpenMetrics, where x_created is the counter's own sample
+    assertThat(Snapshots.canonical(om(Snapshots.write(text(written), OPENMETRICS_1_0_0))))
+        .isEqualTo(Snapshots.canonical(List.of(c)));
+  }
+
+  /**
+   * Issue 11: the lines of a metric family must be consecutive (text format: "all lines for a
+   * given metric must be provided as one single group"); a family that appears again is rejected
+   * with its line, so that writing what was parsed never gives output the parser rejects.
+   */
+  @ParameterizedTest(name = "[{index}] text: {0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+      a 1\\nb 1\\na 2                         | 3 | duplicate sample 'a' for labels {}
+      # TYPE a gauge\\na 1\\nb 1\\na 2        | 4 | metric family 'a' appears again (first at line 1): all lines of a metric family must be consecutive
+      a 1\\nb 1\\n# TYPE a gauge\\na 2        | 3 | metric family 'a' appears again (first at line 1): all lines of a metric family must be consecutive
+      # HELP a x\\nb 1\\n# HELP a y           | 3 | metric family 'a' appears again (first at line 1): all lines of a metric family must be consecutive
+      # TYPE h histogram\\nh_bucket{le="+Inf"} 1\\nh 1 | 3 | metric family 'h' appears again (first at line 1): all lines of a metric family must be consecutive
+      # TYPE h histogram\\nh_bucket{le="+Inf"} 1\\nh_count 1\\nb 1\\nh_count 2 | 5 | metric family 'h_count' clashes with family 'h' (line 1), which exposes 'h_count'
+      # TYPE c_total counter\\nc_total 1\\nb 1\\nc_total 2 | 4 | metric family 'c_total' appears again (first at line 1): all lines of a metric family must be consecutive
+      # TYPE c counter\\nc 1\\n# TYPE c_total gauge\\nc_total 2 | 3 | metric family 'c_total' clashes with family 'c' (line 1), which exposes 'c_total'
+      # TYPE c_total counter\\nc_total{a="1"} 1\\nc_created{a="2"} 2 | 3 | 'c_created' {a="2"} has no series in counter 'c' to give a creation time to
+      # TYPE c_total counter\\nc_total 1\\nc_created 1e300 | 3 | invalid creation time 1.0E300 of 'c_created'
+      """)
+  void familiesAppearOnce(String input, int line, String message) {
+    assertError(input.replace("\\n", "\n"), PROMETHEUS_TEXT_0_0_4, line, message);
+  }
+
+  /**
+   * A created gauge that does not come right after its counter (the Pushgateway sorts families by
+   * name, so x_created comes before x_total) stays a gauge of its own, as Python reads it.
+   */
+  @Test
+  void createdGaugeNotRightAfterItsFamilyStaysAGauge() {
+    List<MetricSnapshot<?>> f = text("# TYPE x_created gauge\nx_created 1.7e9\n"
+        + "# TYPE x_total counter\nx_total 3\n");
+    assertThat(f).extracting(MetricSnapshot::type).containsExactly(MetricType.GAUGE,
+        MetricType.COUNTER);
+    assertThat(f).extracting(MetricSnapshot::name).containsExactly("x_created", "x");
+  }
+
+  /**
+   * Families without HELP or TYPE whose samples come in several groups are merged, as Prometheus
+   * reads them (its own metrics without metadata interleave a summary's samples this way).
+   */
+  @Test
+  void samplesWithoutMetadataInSeveralGroupsAreOneFamily() {
+    List<MetricSnapshot<?>> f = text("a{x=\"1\"} 1\na_sum 2\na{x=\"2\"} 3\n");
+    assertThat(f).extracting(MetricSnapshot::name).containsExactly("a", "a_sum");
+    assertThat(f.get(0).dataPoints()).hasSize(2);
+    assertThat(Snapshots.canonical(text(Snapshots.write(f, PROMETHEUS_TEXT_0_0_4))))
+        .isEqualTo(Snapshots.canonical(f));
+    assertError("a{x=\"1\"} 1\nb 2\nc 3\na{x=\"1\"} 3\n", PROMETHEUS_TEXT_0_0_4, 4,
+        "duplicate sample 'a' for labels {x=\"1\"}");
+  }
+
+  /** Issue 11: a backslash in one HELP line is looked for in that line only. */
+  @Test
+  void helpUnescapingStaysWithinItsLine() {
+    List<MetricSnapshot<?>> f = text("# HELP a plain\na 1\n# HELP b x\\\\y\nb 1\n");
+    assertThat(f.get(0).help()).isEqualTo("plain");
+    assertThat(f.get(1).help()).isEqualTo("x\\y");
   }
 
   @Test
@@ -248,7 +321,8 @@ class ExpositionParserTest {
       # TYPE c counter\\nc_total 1 # {t="1"}\\n# EOF | 2 | expected ' ' after exemplar labels, got end of line
       # TYPE c counter\\nc_total 1 # {t="1"} 1 2 3\\n# EOF | 2 | expected end of line after the exemplar, got ' '
       # TYPE c counter\\nc_created 1\\n# EOF | 2 | counter 'c' has 'c_created' but no 'c_total' for labels {}
-      # TYPE c counter\\nc 1\\n# EOF | 2 | metric family 'c' clashes with an earlier family exposing 'c'
+      # TYPE c counter\\nc 1\\n# EOF | 2 | metric family 'c' appears again (first at line 1): all lines of a metric family must be consecutive
+      # TYPE c counter\\nc_total 1\\n# TYPE c_created gauge\\n# EOF | 3 | metric family 'c_created' clashes with family 'c' (line 1), which exposes 'c_created'
       # TYPE h histogram\\nh_bucket{le="1"} 1\\n# EOF | 2 | histogram 'h' {} has no +Inf bucket
       # TYPE h histogram\\nh_bucket{le="2"} 1\\nh_bucket{le="1"} 1\\n# EOF | 3 | histogram buckets of 'h' are out of order at le="1"
       # TYPE h histogram\\nh_bucket{le="inf"} 1\\n# EOF | 2 | the 'le' label of the +Inf bucket must be '+Inf', not 'inf'

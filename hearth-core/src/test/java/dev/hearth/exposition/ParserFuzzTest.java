@@ -2,6 +2,7 @@ package dev.hearth.exposition;
 
 import static dev.hearth.exposition.ExpositionFormat.OPENMETRICS_1_0_0;
 import static dev.hearth.exposition.ExpositionFormat.PROMETHEUS_TEXT_0_0_4;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.hearth.model.MetricSnapshot;
@@ -105,12 +106,45 @@ class ParserFuzzTest {
     }
     buckets.append("h_count 1\n");
     String longNumber = "a " + "9".repeat(1_000_000) + "\n";
+    // one series with 50,000 labels in two orders (grouping compared them pairwise: quadratic),
+    // and an exemplar with 100,000 labels (built into Labels before its length was checked)
+    StringBuilder forward = new StringBuilder();
+    StringBuilder backward = new StringBuilder();
+    for (int i = 0; i < 50_000; i++) {
+      forward.append("l").append(i).append("=\"v\",");
+      backward.append("l").append(49_999 - i).append("=\"v\",");
+    }
+    String reordered = "# TYPE h histogram\nh_bucket{" + forward + "le=\"1\"} 1\nh_bucket{" + backward
+        + "le=\"+Inf\"} 1\nh_count{" + forward.substring(0, forward.length() - 1) + "} 1\nh_sum{"
+        + backward.substring(0, backward.length() - 1) + "} 1\n";
+    String exemplar = "# TYPE c counter\nc_total 1 # {" + labels.substring(2, labels.length() - 4)
+        + "} 1\n";
     for (String text : List.of(labels.toString(), states.toString(), quantiles.toString(),
-        buckets.toString(), longNumber, "a{b=\"" + "\\\\".repeat(500_000) + "\"} 1\n",
+        buckets.toString(), longNumber, reordered, exemplar, "a{b=\"" + "\\\\".repeat(500_000) + "\"} 1\n",
         "#".repeat(1_000_000), "\n".repeat(1_000_000))) {
       parseOrReject(text);
       parseOrReject(text + "# EOF\n");
     }
+  }
+
+  /**
+   * 65,536 series whose label values all have one hash code ("Aa" and "BB" hash alike): the
+   * series map must not degrade to a list scanned for every series (about 2 * 10^9 comparisons,
+   * minutes; a second or less as a tree). One format, a hang guard of 10 s.
+   */
+  @Test
+  void labelValuesWithOneHashCodeStayFast() {
+    StringBuilder colliding = new StringBuilder("# TYPE g gauge\n");
+    for (int i = 0; i < 1 << 16; i++) {
+      colliding.append("g{v=\"");
+      for (int bit = 0; bit < 16; bit++) {
+        colliding.append((i >> bit & 1) == 0 ? "Aa" : "BB");
+      }
+      colliding.append("\"} 1\n");
+    }
+    String text = colliding.toString();
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThat(
+        ExpositionParser.parse(text, PROMETHEUS_TEXT_0_0_4).get(0).dataPoints()).hasSize(1 << 16));
   }
 
   // ---------------------------------------------------------------- generators
@@ -203,7 +237,7 @@ class ParserFuzzTest {
    * A valid exposition (two times in three a fixed one, else a random one written in either
    * format) and a change of a random kind, place and byte.
    */
-  private static Mutation mutation(Random r) {
+  static Mutation mutation(Random r) {
     String source;
     if (RandomCases.weighted(r, 2, 1) == 0) {
       source = RandomCases.pick(r, SOURCES);

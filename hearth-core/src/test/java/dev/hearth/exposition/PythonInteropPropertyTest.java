@@ -64,7 +64,7 @@ class PythonInteropPropertyTest {
         Files.writeString(cases.resolve(name + ".txt"),
             Snapshots.write(batch.get(i), PROMETHEUS_TEXT_0_0_4), StandardCharsets.UTF_8);
         expected.append(expectedLines(name + ".om", Snapshots.openMetricsView(batch.get(i))));
-        expected.append(expectedLines(name + ".txt", Snapshots.textView(batch.get(i))));
+        expected.append(expectedLines(name + ".txt", Snapshots.pythonTextView(batch.get(i))));
       }
       Path script = dir.resolve("parse_cases.py");
       Files.writeString(script, ExpositionWriterTest.resource("python/parse_cases.py"));

@@ -21,10 +21,8 @@ import dev.hearth.model.Sample;
 import dev.hearth.model.StateSetSnapshot;
 import dev.hearth.model.SummarySnapshot;
 import dev.hearth.model.UnknownSnapshot;
-import java.io.ByteArrayOutputStream;
+import dev.hearth.testing.WriteParse;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -47,13 +45,7 @@ final class Snapshots {
   // ---------------------------------------------------------------- writing
 
   static String write(List<? extends MetricSnapshot<?>> families, ExpositionFormat format) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      Exposition.write(out, families, format);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString(StandardCharsets.UTF_8);
+    return WriteParse.write(families, format);
   }
 
   // ---------------------------------------------------------------- canonical form
@@ -107,19 +99,33 @@ final class Snapshots {
 
   // ---------------------------------------------------------------- format views
 
-  /** What parsing the text 0.0.4 output of {@code families} yields, as Python's parser would. */
+  /**
+   * What Hearth's parser reads from the text 0.0.4 output of {@code families}: as
+   * {@link #pythonTextView}, but the {@code _created} gauges written after a counter, histogram or
+   * summary are read back as its creation times.
+   */
   static List<MetricSnapshot<?>> textView(List<? extends MetricSnapshot<?>> families) {
+    return view(families, true);
+  }
+
+  /** What Python's parser reads from the text 0.0.4 output of {@code families}. */
+  static List<MetricSnapshot<?>> pythonTextView(List<? extends MetricSnapshot<?>> families) {
+    return view(families, false);
+  }
+
+  private static List<MetricSnapshot<?>> view(List<? extends MetricSnapshot<?>> families,
+      boolean keepCreated) {
     List<MetricSnapshot<?>> out = new ArrayList<>();
     for (MetricSnapshot<?> f : families) {
       switch (f.type()) {
         case COUNTER: {
           List<CounterSnapshot.DataPoint> dps = new ArrayList<>();
           for (CounterSnapshot.DataPoint dp : ((CounterSnapshot) f).dataPoints()) {
-            dps.add(new CounterSnapshot.DataPoint(dp.labels(), dp.value(), null, NO_TS,
-                dp.timestampMillis()));
+            dps.add(new CounterSnapshot.DataPoint(dp.labels(), dp.value(), null,
+                keepCreated ? dp.createdMillis() : NO_TS, dp.timestampMillis()));
           }
           out.add(new CounterSnapshot(f.name(), f.help(), "", dps));
-          addCreatedGauge(f, out);
+          addCreatedGauge(f, out, keepCreated);
           break;
         }
         case GAUGE:
@@ -129,20 +135,21 @@ final class Snapshots {
           List<HistogramSnapshot.DataPoint> dps = new ArrayList<>();
           for (HistogramSnapshot.DataPoint dp : ((HistogramSnapshot) f).dataPoints()) {
             dps.add(new HistogramSnapshot.DataPoint(dp.labels(), bounds(dp), counts(dp), dp.sum(),
-                null, NO_TS, dp.timestampMillis()));
+                null, keepCreated ? dp.createdMillis() : NO_TS, dp.timestampMillis()));
           }
           out.add(new HistogramSnapshot(f.name(), f.help(), "", dps));
-          addCreatedGauge(f, out);
+          addCreatedGauge(f, out, keepCreated);
           break;
         }
         case SUMMARY: {
           List<SummarySnapshot.DataPoint> dps = new ArrayList<>();
           for (SummarySnapshot.DataPoint dp : ((SummarySnapshot) f).dataPoints()) {
             dps.add(new SummarySnapshot.DataPoint(dp.labels(), dp.count(), dp.sum(), quantiles(dp),
-                quantileValues(dp), NO_TS, dp.timestampMillis()));
+                quantileValues(dp), keepCreated ? dp.createdMillis() : NO_TS,
+                dp.timestampMillis()));
           }
           out.add(new SummarySnapshot(f.name(), f.help(), "", dps));
-          addCreatedGauge(f, out);
+          addCreatedGauge(f, out, keepCreated);
           break;
         }
         case INFO: {
@@ -177,7 +184,11 @@ final class Snapshots {
     return out;
   }
 
-  private static void addCreatedGauge(MetricSnapshot<?> f, List<MetricSnapshot<?>> out) {
+  private static void addCreatedGauge(MetricSnapshot<?> f, List<MetricSnapshot<?>> out,
+      boolean keepCreated) {
+    if (keepCreated) {
+      return;
+    }
     List<GaugeSnapshot.DataPoint> created = new ArrayList<>();
     for (DataPoint dp : f.dataPoints()) {
       if (dp.hasCreated()) {
