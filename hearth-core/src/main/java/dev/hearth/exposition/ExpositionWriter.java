@@ -79,7 +79,7 @@ final class ExpositionWriter {
    * {@code CollectorRegistry.collect()} never returns a clashing list; this guards lists from
    * other sources.
    */
-  private static void checkDistinctNames(List<? extends MetricSnapshot<?>> snapshots, boolean om) {
+  static void checkDistinctNames(List<? extends MetricSnapshot<?>> snapshots, boolean om) {
     ExposedNames<MetricSnapshot<?>> names = new ExposedNames<>();
     for (int i = 0; i < snapshots.size(); i++) {
       MetricSnapshot<?> s = Objects.requireNonNull(snapshots.get(i), "snapshot " + i + " is null");

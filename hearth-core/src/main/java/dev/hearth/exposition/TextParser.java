@@ -82,7 +82,15 @@ final class TextParser {
 
   static List<MetricSnapshot<?>> parse(String text, ExpositionFormat format) {
     TextParser p = new TextParser(text, format == ExpositionFormat.OPENMETRICS_1_0_0);
-    return p.om ? p.parseOpenMetrics() : p.parseText();
+    List<MetricSnapshot<?>> families = p.om ? p.parseOpenMetrics() : p.parseText();
+    try {
+      // what parses can be written back in its own format: the writer's own name check, which
+      // knows every name a family writes (e.g. creation times merged into a counter)
+      ExpositionWriter.checkDistinctNames(families, p.om);
+    } catch (IllegalArgumentException e) {
+      throw new ParseException(Math.max(p.line, 1), e.getMessage());
+    }
+    return families;
   }
 
   // ---------------------------------------------------------------- Prometheus text 0.0.4
@@ -566,8 +574,12 @@ final class TextParser {
     if (chars > Exemplar.MAX_LABEL_CHARS) {
       throw error("exemplar labels are longer than " + Exemplar.MAX_LABEL_CHARS + " characters");
     }
-    return Exemplar.of(ModelAccess.labels(labelNames.toArray(NO_STRINGS),
-        labelValues.toArray(NO_STRINGS)), value, ts);
+    try {
+      return Exemplar.of(ModelAccess.labels(labelNames.toArray(NO_STRINGS),
+          labelValues.toArray(NO_STRINGS)), value, ts);
+    } catch (IllegalArgumentException e) { // e.g. a reserved "__" label name: a parse error here
+      throw error("invalid exemplar: " + e.getMessage());
+    }
   }
 
   /** OpenMetrics labels after '{': no blanks, no trailing comma. */
@@ -626,6 +638,13 @@ final class TextParser {
     famName = null;
     MetricType type = typeOf(famType);
     if (!om && createdOfPrevious(name, type)) {
+      // the previous family now writes this name (text 0.0.4 writes creation times as an
+      // x_created family): a second x_created family, before or after, would clash with it
+      Exposed clash = seenNames.putIfAbsent(name, new Exposed(name, famLine));
+      if (clash != null) {
+        throw new ParseException(famLine, "metric family '" + name + "' appears again (first at"
+            + " line " + clash.line + "): all lines of a metric family must be consecutive");
+      }
       int last = result.size() - 1;
       result.set(last, FamilyAssembler.withCreated(result.get(last), famSamples));
       return;

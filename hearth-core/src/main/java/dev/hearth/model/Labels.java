@@ -18,9 +18,13 @@ import java.util.Objects;
  * l.get("status");   // "200"
  * }</pre>
  *
+ * <p>Label sets are ordered by size, then by their pairs sorted by name, consistently with
+ * {@link #equals}: hash tables of label sets stay fast even when label values are crafted to share
+ * one hash code (a bin of colliding keys becomes a tree).
+ *
  * <p>Thread-safe (immutable). This class does not validate label names; metric builders do.
  */
-public final class Labels {
+public final class Labels implements Comparable<Labels> {
   /** The empty label set. */
   public static final Labels EMPTY = new Labels(new String[0], new String[0]);
 
@@ -196,6 +200,36 @@ public final class Labels {
       }
     }
     return true;
+  }
+
+  @Override
+  public int compareTo(Labels other) {
+    if (this == other) {
+      return 0;
+    }
+    int c = Integer.compare(names.length, other.names.length);
+    if (c != 0) {
+      return c;
+    }
+    Integer[] mine = byName();
+    Integer[] theirs = other.byName();
+    for (int i = 0; i < mine.length && c == 0; i++) {
+      c = names[mine[i]].compareTo(other.names[theirs[i]]);
+      if (c == 0) {
+        c = values[mine[i]].compareTo(other.values[theirs[i]]);
+      }
+    }
+    return c;
+  }
+
+  /** Indexes of the pairs in name order (for {@link #compareTo}, which hash tables rarely call). */
+  private Integer[] byName() {
+    Integer[] order = new Integer[names.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> names[a].compareTo(names[b]));
+    return order;
   }
 
   @Override

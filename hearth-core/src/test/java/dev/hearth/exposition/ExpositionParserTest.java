@@ -320,6 +320,7 @@ class ExpositionParserTest {
       # TYPE c counter\\nc_total 1 #\\n# EOF | 2 | expected ' ' after '#', got end of line
       # TYPE c counter\\nc_total 1 # {t="1"}\\n# EOF | 2 | expected ' ' after exemplar labels, got end of line
       # TYPE c counter\\nc_total 1 # {t="1"} 1 2 3\\n# EOF | 2 | expected end of line after the exemplar, got ' '
+      # TYPE c counter\\nc_total 1 # {__t="1"} 1\\n# EOF | 2 | invalid exemplar: Exemplar label name '__t' is reserved: names starting with __ are for Prometheus' internal use
       # TYPE c counter\\nc_created 1\\n# EOF | 2 | counter 'c' has 'c_created' but no 'c_total' for labels {}
       # TYPE c counter\\nc 1\\n# EOF | 2 | metric family 'c' appears again (first at line 1): all lines of a metric family must be consecutive
       # TYPE c counter\\nc_total 1\\n# TYPE c_created gauge\\n# EOF | 3 | metric family 'c_created' clashes with family 'c' (line 1), which exposes 'c_created'
