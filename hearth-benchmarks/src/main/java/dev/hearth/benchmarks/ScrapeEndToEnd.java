@@ -36,8 +36,8 @@ import java.util.zip.GZIPInputStream;
  * once (a valid gzip stream, OpenMetrics ending in {@code # EOF}, N {@code _total} samples).
  *
  * <p>Servers: client_java default (no {@code _created}), client_java with created timestamps
- * ({@code includeCreatedTimestamps}), Hearth default (writes {@code _created}, as Python does) and
- * Hearth with {@code createdSeries(false)} (the same samples as client_java's default).
+ * ({@code includeCreatedTimestamps}), Hearth default (no {@code _created}: the same samples as
+ * client_java's default) and Hearth with {@code createdSeries(true)} (as Python writes them).
  *
  * <p>Run with {@code -Xms2g -Xmx2g -XX:+AlwaysPreTouch}; arguments: series counts (default
  * {@code 10000,100000}), then measured rounds per count (default {@code 41,21}).
@@ -104,10 +104,11 @@ public final class ScrapeEndToEnd {
       CollectorRegistry hearth = s.hearthRegistry();
       HTTPServer h = HTTPServer.builder().host("127.0.0.1").port(0).registry(hearth)
           .buildAndStart();
-      targets.add(new Target("Hearth (default: _created, as Python)", h.getPort(), h));
-      HTTPServer hNoCreated = HTTPServer.builder().host("127.0.0.1").port(0).registry(hearth)
-          .createdSeries(false).buildAndStart();
-      targets.add(new Target("Hearth (createdSeries(false))", hNoCreated.getPort(), hNoCreated));
+      targets.add(new Target("Hearth (default: no _created)", h.getPort(), h));
+      HTTPServer hCreated = HTTPServer.builder().host("127.0.0.1").port(0).registry(hearth)
+          .createdSeries(true).buildAndStart();
+      targets.add(new Target("Hearth (createdSeries(true), as Python)", hCreated.getPort(),
+          hCreated));
 
       for (Target t : targets) {
         check(client, t, series);

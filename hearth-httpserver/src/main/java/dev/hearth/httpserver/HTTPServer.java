@@ -197,7 +197,7 @@ public final class HTTPServer implements Closeable {
     private boolean threadsSet;
     private Duration scrapeTimeout = Duration.ofSeconds(30);
     private Duration requestTimeout = Duration.ofSeconds(60);
-    private boolean createdSeries = true;
+    private boolean createdSeries = false;
 
     private Builder() {}
 
@@ -305,9 +305,9 @@ public final class HTTPServer implements Closeable {
     }
 
     /**
-     * Whether to write {@code _created} series (default true, as Python prometheus_client does;
-     * see {@link ScrapeHandler.Builder#createdSeries(boolean)}). False about halves the body of
-     * counters and the time to compress it.
+     * Whether to write {@code _created} series (default false, as client_java; Python
+     * prometheus_client always writes them; see
+     * {@link ScrapeHandler.Builder#createdSeries(boolean)} for why).
      */
     public Builder createdSeries(boolean createdSeries) {
       this.createdSeries = createdSeries;

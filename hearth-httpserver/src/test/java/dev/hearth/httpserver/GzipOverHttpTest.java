@@ -45,9 +45,10 @@ class GzipOverHttpTest {
   @BeforeEach
   void start() throws IOException {
     served.register(current);
-    server = HTTPServer.builder().host("127.0.0.1").port(0).registry(served).buildAndStart();
+    server = HTTPServer.builder().host("127.0.0.1").port(0).registry(served)
+        .createdSeries(true).buildAndStart();
     withoutCreated = HTTPServer.builder().host("127.0.0.1").port(0).registry(served)
-        .createdSeries(false).buildAndStart();
+        .buildAndStart(); // the default: no _created series
   }
 
   @AfterEach

@@ -31,8 +31,8 @@ import java.util.Objects;
  * {@code text/plain}, never a stack trace. Authentication and TLS are the container's job. The
  * behaviour is that of {@link ScrapeHandler}, shared with Hearth's HTTP server: the exposition is
  * gzipped as it is written (level 1 by default, large bodies in parallel chunks), and
- * {@code _created} series are written unless the
- * {@linkplain #MetricsServlet(ScrapeHandler.Builder) configuration} turns them off.
+ * {@code _created} series are left out unless the
+ * {@linkplain #MetricsServlet(ScrapeHandler.Builder) configuration} turns them on.
  *
  * <p>The no-argument constructor (for containers that instantiate servlets by class name) serves
  * {@link CollectorRegistry#defaultRegistry()}.
@@ -65,7 +65,7 @@ public final class MetricsServlet extends HttpServlet {
    * {@link #init()}; later changes to {@code config} do not affect it.
    *
    * <pre>{@code
-   * new MetricsServlet(ScrapeHandler.builder().registry(registry).createdSeries(false))
+   * new MetricsServlet(ScrapeHandler.builder().registry(registry).createdSeries(true))
    * }</pre>
    */
   public MetricsServlet(ScrapeHandler.Builder config) {

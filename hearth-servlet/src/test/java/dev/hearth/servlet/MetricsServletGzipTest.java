@@ -48,9 +48,10 @@ class MetricsServletGzipTest {
     served.register(current);
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    context.addServlet(new ServletHolder(new MetricsServlet(served)), "/metrics");
     context.addServlet(new ServletHolder(new MetricsServlet(
-        ScrapeHandler.builder().registry(served).createdSeries(false))), "/lean");
+        ScrapeHandler.builder().registry(served).createdSeries(true))), "/metrics");
+    context.addServlet(new ServletHolder(new MetricsServlet(
+        served)), "/lean"); // the default: no _created series
     jetty = MetricsServletTest.startJetty(context);
     port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
   }

@@ -46,8 +46,9 @@ import java.util.zip.Deflater;
  *       into the compressor (deflate level {@value #DEFAULT_GZIP_LEVEL} by default), and a large
  *       body is compressed in 256 KiB chunks by idle {@linkplain Builder#compressionThreads(int)
  *       helper threads} too, still as one gzip stream.
- *   <li><b>Created series:</b> {@code _created} series are written unless
- *       {@linkplain Builder#createdSeries(boolean) turned off}.
+ *   <li><b>Created series:</b> {@code _created} series are left out unless
+ *       {@linkplain Builder#createdSeries(boolean) turned on}, as client_java and client_golang
+ *       do: Prometheus 2.x stores each as one more series and uses it for nothing else.
  *   <li><b>Filtering:</b> {@code name[]=...} query parameters select metric families as Python
  *       prometheus_client does ({@link CollectorRegistry#collect(java.util.function.Predicate)}). At
  *       most {@value #MAX_NAMES} names of at most {@value #MAX_NAME_LENGTH} characters, each a
@@ -142,7 +143,7 @@ public final class ScrapeHandler implements AutoCloseable {
     private CollectorRegistry registry = CollectorRegistry.defaultRegistry();
     private Duration scrapeTimeout = Duration.ofSeconds(30);
     private int collectorThreads = 2;
-    private boolean createdSeries = true;
+    private boolean createdSeries = false;
     private int compressionThreads = defaultCompressionThreads();
     private int gzipLevel = DEFAULT_GZIP_LEVEL;
 
@@ -150,11 +151,12 @@ public final class ScrapeHandler implements AutoCloseable {
 
     /**
      * Whether to write the {@code _created} series of counters, histograms and summaries (default
-     * true, as Python prometheus_client always does; client_java writes them only when asked). In
-     * text 0.0.4 they are separate {@code x_created} gauge families, in OpenMetrics
-     * {@code x_created} samples. Prometheus 2.x stores each as one more series and uses it for
-     * nothing else; turning them off halves the body of a counter-heavy registry and the time to
-     * compress and send it.
+     * false, as client_java and client_golang; Python prometheus_client always writes them, and
+     * {@code Exposition.generateLatest} and {@code TextFile} still do). In text 0.0.4 they are
+     * separate {@code x_created} gauge families, in OpenMetrics {@code x_created} samples.
+     * Prometheus 2.x stores each as one more series and uses it for nothing else, so leaving them
+     * out halves the series a counter-heavy service costs Prometheus, its body and the time to
+     * compress and send it; turn them on for a consumer that reads creation times.
      */
     public Builder createdSeries(boolean createdSeries) {
       this.createdSeries = createdSeries;

@@ -44,7 +44,8 @@ class ScrapeHandlerTest {
     requests.labels("200").inc(3, Map.of("trace_id", "abc123"));
     Histogram.builder("latency_seconds").help("Latency").buckets(0.1, 1).register(registry)
         .observe(0.5);
-    handler = ScrapeHandler.builder().registry(registry).build();
+    // with _created series, so that bodies equal Python's (generateLatest) in these tests
+    handler = ScrapeHandler.builder().registry(registry).createdSeries(true).build();
   }
 
   @AfterEach
@@ -71,6 +72,21 @@ class ScrapeHandlerTest {
     assertThat(r.headers()).containsEntry("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .containsEntry("Vary", "Accept, Accept-Encoding").doesNotContainKey("Content-Encoding");
     assertThat(text(r)).isEqualTo(Exposition.generateLatest(registry));
+  }
+
+  @Test
+  void createdSeriesAreLeftOutByDefault() throws IOException {
+    try (ScrapeHandler lean = ScrapeHandler.builder().registry(registry).build()) {
+      for (ExpositionFormat format : ExpositionFormat.values()) {
+        String accept = format == ExpositionFormat.OPENMETRICS_1_0_0
+            ? "application/openmetrics-text;version=1.0.0" : null;
+        String body = text(lean.scrape(null, accept, null, null));
+        java.io.ByteArrayOutputStream want = new java.io.ByteArrayOutputStream();
+        Exposition.write(want, registry.collect(), format, false);
+        assertThat(body).as(format.toString()).doesNotContain("_created")
+            .isEqualTo(want.toString(StandardCharsets.UTF_8));
+      }
+    }
   }
 
   @Test
