@@ -23,6 +23,9 @@ import java.util.Map;
  *   <li>{@code jdk.httpserver.maxConnections=1000} (JDK default: unlimited): each server closes
  *       new connections beyond 1000 open ones right after accepting them, bounding the sockets
  *       (file descriptors) clients can hold, including ones that never send a byte.
+ *   <li>{@code sun.net.httpserver.nodelay=true} (JDK default false): responses are sent without
+ *       Nagle's algorithm, whose wait for the client's delayed ACK stalled scrapes by about 40 ms
+ *       (seen as bimodal scrape times in {@code ScrapeEndToEnd}, hearth-benchmarks).
  * </ul>
  *
  * <p>Left at the JDK's defaults: {@code maxRspTime} (Hearth's per-server request timeout covers
@@ -40,6 +43,7 @@ final class JdkServerDefaults {
     m.put("sun.net.httpserver.maxReqTime", "10");
     m.put("sun.net.httpserver.maxReqHeaderSize", "32768");
     m.put("jdk.httpserver.maxConnections", "1000");
+    m.put("sun.net.httpserver.nodelay", "true");
     return m;
   }
 

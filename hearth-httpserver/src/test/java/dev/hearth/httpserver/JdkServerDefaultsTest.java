@@ -21,7 +21,9 @@ class JdkServerDefaultsTest {
     assertThat(System.getProperty("sun.net.httpserver.maxReqHeaderSize")).isEqualTo("32768");
     assertThat(System.getProperty("jdk.httpserver.maxConnections"))
         .as("set by the user (-D in this module's surefire configuration), so kept").isEqualTo("900");
+    assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
     assertThat(JdkServerDefaults.DEFAULTS).containsOnlyKeys("sun.net.httpserver.maxReqTime",
-        "sun.net.httpserver.maxReqHeaderSize", "jdk.httpserver.maxConnections");
+        "sun.net.httpserver.maxReqHeaderSize", "jdk.httpserver.maxConnections",
+        "sun.net.httpserver.nodelay");
   }
 }
