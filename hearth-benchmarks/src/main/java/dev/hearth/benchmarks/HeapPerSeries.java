@@ -96,8 +96,8 @@ public final class HeapPerSeries {
 
   /** {@code -Dcontended=true}: every series is incremented by two threads at once. */
   private static final boolean CONTENDED = Boolean.getBoolean("contended");
-  private static final int CHUNK = 256;
-  private static final int REPS = 64;
+  private static final int CHUNK = 16;
+  private static final int REPS = 1000;
 
   /**
    * Two threads take the series in chunks of {@value #CHUNK}, both starting each chunk together
