@@ -237,6 +237,12 @@ public final class Counter extends Metric<Counter.Child> {
       }
     }
 
+    /** The length of the table of cells, 0 before the first lost CAS (for tests). */
+    int cellTableLength() {
+      Cell[] cs = cells;
+      return cs == null ? 0 : cs.length;
+    }
+
     private boolean lockCells() {
       return cellsBusy == 0 && CELLS_BUSY.compareAndSet(this, 0, 1);
     }

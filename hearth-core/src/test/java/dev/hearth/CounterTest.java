@@ -183,12 +183,9 @@ class CounterTest {
     assertThat(c.get()).isEqualTo(3.0);
   }
 
-  @Test
-  void concurrentIncrementsAreExact() throws Exception {
-    Counter c = Counter.builder("c").help("h").labelNames("k").register(registry);
-    Counter plain = Counter.builder("p").help("h").register(registry);
-    int threads = 8;
-    int perThread = 200_000;
+  /** Starts {@code threads} threads at once on {@code work} (given the thread's index), joins them. */
+  private static void runTogether(int threads, java.util.function.IntConsumer work)
+      throws InterruptedException {
     CountDownLatch start = new CountDownLatch(1);
     List<Thread> ts = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
@@ -199,10 +196,7 @@ class CounterTest {
         } catch (InterruptedException e) {
           throw new AssertionError(e);
         }
-        for (int i = 0; i < perThread; i++) {
-          c.labels(i % 2 == 0 ? "even" : "odd" + (id % 2)).inc();
-          plain.inc();
-        }
+        work.accept(id);
       });
       th.start();
       ts.add(th);
@@ -211,6 +205,20 @@ class CounterTest {
     for (Thread th : ts) {
       th.join();
     }
+  }
+
+  @Test
+  void concurrentIncrementsAreExact() throws Exception {
+    Counter c = Counter.builder("c").help("h").labelNames("k").register(registry);
+    Counter plain = Counter.builder("p").help("h").register(registry);
+    int threads = 8;
+    int perThread = 200_000;
+    runTogether(threads, id -> {
+      for (int i = 0; i < perThread; i++) {
+        c.labels(i % 2 == 0 ? "even" : "odd" + (id % 2)).inc();
+        plain.inc();
+      }
+    });
     assertThat(plain.get()).isEqualTo((double) threads * perThread);
     double total = c.labels("even").get() + c.labels("odd0").get() + c.labels("odd1").get();
     assertThat(total).isEqualTo((double) threads * perThread);
@@ -223,7 +231,6 @@ class CounterTest {
     Counter c = Counter.builder("grown").help("h").register(registry);
     int threads = 16;
     int perThread = 50_000;
-    CountDownLatch start = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
     java.util.concurrent.atomic.AtomicReference<String> wentBack = new java.util.concurrent.atomic.AtomicReference<>();
     Thread reader = new Thread(() -> {
@@ -237,28 +244,16 @@ class CounterTest {
       }
     });
     reader.start();
-    List<Thread> ts = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      Thread th = new Thread(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          throw new AssertionError(e);
-        }
-        for (int i = 0; i < perThread; i++) {
-          c.inc(i % 2 == 0 ? 1 : 3);
-        }
-      });
-      th.start();
-      ts.add(th);
-    }
-    start.countDown();
-    for (Thread th : ts) {
-      th.join();
-    }
+    runTogether(threads, id -> {
+      for (int i = 0; i < perThread; i++) {
+        c.inc(i % 2 == 0 ? 1 : 3);
+      }
+    });
     done.set(true);
     reader.join();
     assertThat(wentBack.get()).as("a read saw the total go back").isNull();
     assertThat(c.get()).isEqualTo(threads * (perThread / 2 * 1.0 + perThread / 2 * 3.0));
+    assertThat(c.noLabelsChild().cellTableLength()).as("cells were created, within the CPU bound")
+        .isBetween(2, dev.hearth.internal.Cell.MAX_CELLS);
   }
 }

