@@ -244,16 +244,24 @@ class CounterTest {
       }
     });
     reader.start();
-    runTogether(threads, id -> {
-      for (int i = 0; i < perThread; i++) {
-        c.inc(i % 2 == 0 ? 1 : 3);
-      }
-    });
+    // Whether two threads ever collide depends on the scheduler: on a loaded 2-core machine the
+    // threads may run one after another. Rounds repeat (each checked exactly) until cells exist.
+    int rounds = 0;
+    do {
+      runTogether(threads, id -> {
+        for (int i = 0; i < perThread; i++) {
+          c.inc(i % 2 == 0 ? 1 : 3);
+        }
+      });
+      rounds++;
+      assertThat(c.get()).as("after round %d", rounds)
+          .isEqualTo(rounds * threads * (perThread / 2 * 1.0 + perThread / 2 * 3.0));
+    } while (c.noLabelsChild().cellTableLength() == 0 && rounds < 50);
     done.set(true);
     reader.join();
     assertThat(wentBack.get()).as("a read saw the total go back").isNull();
-    assertThat(c.get()).isEqualTo(threads * (perThread / 2 * 1.0 + perThread / 2 * 3.0));
-    assertThat(c.noLabelsChild().cellTableLength()).as("cells were created, within the CPU bound")
+    assertThat(c.noLabelsChild().cellTableLength())
+        .as("cells were created (in %d rounds), within the CPU bound", rounds)
         .isBetween(2, dev.hearth.internal.Cell.MAX_CELLS);
   }
 }

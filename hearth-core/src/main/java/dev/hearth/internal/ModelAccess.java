@@ -21,7 +21,7 @@ public final class ModelAccess {
   public interface SnapshotFactory {
     /** The snapshot; {@code points} must be of the type's data point class. */
     MetricSnapshot<?> create(MetricType type, String name, String help, String unit,
-        List<? extends DataPoint> points);
+        List<? extends DataPoint> points, boolean checkValues);
   }
 
   private ModelAccess() {}
@@ -64,7 +64,25 @@ public final class ModelAccess {
       initialize(MetricSnapshot.class); // its static initializer installs the factory
       f = snapshotFactory;
     }
-    return (S) f.create(type, name, help, unit, points);
+    return (S) f.create(type, name, help, unit, points, false);
+  }
+
+  /**
+   * A snapshot whose structure the caller has validated before (valid names, valid and distinct
+   * label sets: e.g. by building the same family once through the public constructor), but whose
+   * values are not known to be valid: only the type's per-point value rules run (a counter total
+   * is {@code >= 0}, histogram buckets are non-decreasing, ...), as the public constructors would,
+   * throwing the same {@link IllegalArgumentException}. {@code points} is wrapped, not copied.
+   */
+  @SuppressWarnings("unchecked")
+  public static <S extends MetricSnapshot<?>> S snapshotCheckingValues(MetricType type,
+      String name, String help, String unit, List<? extends DataPoint> points) {
+    SnapshotFactory f = snapshotFactory;
+    if (f == null) {
+      initialize(MetricSnapshot.class);
+      f = snapshotFactory;
+    }
+    return (S) f.create(type, name, help, unit, points, true);
   }
 
   private static void initialize(Class<?> c) {

@@ -56,24 +56,37 @@ public abstract class MetricSnapshot<D extends DataPoint> {
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static MetricSnapshot<?> trusted(MetricType type, String name, String help, String unit,
-      List<? extends DataPoint> points) {
+      List<? extends DataPoint> points, boolean checkValues) {
     List p = points;
+    MetricSnapshot s;
     switch (type) {
       case COUNTER:
-        return new CounterSnapshot(name, help, unit, p, true);
+        s = new CounterSnapshot(name, help, unit, p, true);
+        break;
       case GAUGE:
-        return new GaugeSnapshot(name, help, unit, p, true);
+        s = new GaugeSnapshot(name, help, unit, p, true);
+        break;
       case HISTOGRAM:
-        return new HistogramSnapshot(name, help, unit, p, true);
+        s = new HistogramSnapshot(name, help, unit, p, true);
+        break;
       case SUMMARY:
-        return new SummarySnapshot(name, help, unit, p, true);
+        s = new SummarySnapshot(name, help, unit, p, true);
+        break;
       case INFO:
-        return new InfoSnapshot(name, help, p, true);
+        s = new InfoSnapshot(name, help, p, true);
+        break;
       case STATESET:
-        return new StateSetSnapshot(name, help, p, true);
+        s = new StateSetSnapshot(name, help, p, true);
+        break;
       default:
-        return new UnknownSnapshot(name, help, unit, p, true);
+        s = new UnknownSnapshot(name, help, unit, p, true);
     }
+    if (checkValues) {
+      for (Object dp : p) {
+        s.checkPoint((DataPoint) dp);
+      }
+    }
+    return s;
   }
 
   private List<D> copyWithoutNulls(List<D> points) {

@@ -270,6 +270,9 @@ public final class MultiProcessCollector implements Collector {
       plan = MergePlan.build(++planGeneration, included, names);
     }
     List<MetricSnapshot<?>> out = plan.collect();
+    for (String[] left : plan.leftOut()) {
+      record(left[0], "Multiprocess file " + directory.resolve(left[0]) + ": " + left[1], null);
+    }
     if (!readErrors.isEmpty()) {
       List<CounterSnapshot.DataPoint> points = new ArrayList<>();
       for (Map.Entry<String, Long> e : readErrors.entrySet()) {
@@ -277,7 +280,8 @@ public final class MultiProcessCollector implements Collector {
             DataPoint.NO_TIMESTAMP, DataPoint.NO_TIMESTAMP));
       }
       out.add(new CounterSnapshot(READ_ERRORS,
-          "Multiprocess .db files skipped at scrape time because they could not be read.", "", points));
+          "Multiprocess .db files skipped at scrape time because they could not be read, or"
+              + " holding a family left out because it was invalid.", "", points));
     }
     return out;
   }
@@ -356,6 +360,11 @@ public final class MultiProcessCollector implements Collector {
 
   /** Counts a read error of {@code file} and warns, at most once per interval for all files. */
   private void error(String file, String message, Throwable t) {
+    record(file, "Skipping multiprocess file " + directory.resolve(file) + ": " + message, t);
+  }
+
+  /** Counts an error against {@code file} and logs {@code warning}, at most once an interval. */
+  private void record(String file, String warning, Throwable t) {
     String series = readErrors.containsKey(file) || readErrors.size()
         - (readErrors.containsKey(OTHER_FILES) ? 1 : 0) < MAX_ERROR_FILES ? file : OTHER_FILES;
     readErrors.merge(series, 1L, Long::sum);
@@ -369,8 +378,7 @@ public final class MultiProcessCollector implements Collector {
     lastWarningMillis = now;
     suppressedWarnings = 0;
     warnings++;
-    warned.add("Skipping multiprocess file " + directory.resolve(file) + ": " + message
-        + suppressed);
+    warned.add(warning + suppressed);
     LOG.log(System.Logger.Level.WARNING, warned.get(warned.size() - 1), t);
     if (warned.size() > 8) {
       warned.remove(0);

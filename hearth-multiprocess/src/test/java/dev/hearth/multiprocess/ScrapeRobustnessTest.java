@@ -7,6 +7,7 @@ import dev.hearth.CollectorRegistry;
 import dev.hearth.model.MetricSnapshot;
 import dev.hearth.multiprocess.IncrementalScrapeTest.ForeignWriter;
 import dev.hearth.multiprocess.internal.CompactionJournal;
+import dev.hearth.multiprocess.internal.DbKey;
 import dev.hearth.multiprocess.internal.LockRegistry;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -88,6 +89,40 @@ class ScrapeRobustnessTest {
     assertThat(scrapes).isGreaterThan(10);
     System.out.printf("%d scrapes while truncating, %d with the truncated file, %s read errors%n",
         scrapes, withVictim, collector.readErrors());
+  }
+
+  @Test
+  void anInvalidFamilyInAFileCostsOnlyThatFamily(@TempDir Path dir) throws Exception {
+    // Written by a careless or hostile program: nothing stops a file holding keys that no
+    // exposition may carry, or a negative counter total.
+    try (ForeignWriter bad = new ForeignWriter(dir.resolve("counter_bad.db"));
+        ForeignWriter good = new ForeignWriter(dir.resolve("counter_good.db"))) {
+      bad.set(DbKey.encode("badlabel", "badlabel_total", List.of("bad-name"), List.of("x"),
+          "Help."), 1);
+      bad.set(DbKey.encode("9badname", "9badname_total", List.of(), List.of(), "Help."), 1);
+      bad.set(IncrementalScrapeTest.key("reqs", "a"), 1);
+      bad.set(IncrementalScrapeTest.key("negative", "a"), -5);
+      good.set(IncrementalScrapeTest.key("reqs", "a"), 2);
+      good.set(IncrementalScrapeTest.key("negative", "a"), 1);
+      MultiProcessCollector collector = new MultiProcessCollector(dir);
+      CollectorRegistry r = new CollectorRegistry();
+      r.register(collector);
+      for (int scrape = 0; scrape < 2; scrape++) { // the plan's first scrape and a repeated one
+        List<MetricSnapshot<?>> families = collector.collect();
+        assertThat(families).extracting(MetricSnapshot::name)
+            .containsExactly("reqs", MultiProcessCollector.READ_ERRORS);
+        assertThat(r.getSampleValue("reqs_total", Map.of("k", "a"))).isEqualTo(3.0);
+      }
+      // three families left out in each of 5 scrapes (this one included), all first seen in
+      // counter_bad.db
+      assertThat(r.getSampleValue(MultiProcessCollector.READ_ERRORS + "_total",
+          Map.of("file", "counter_bad.db"))).isEqualTo(15.0);
+      assertThat(String.join("\n", collector.lastWarnings()))
+          .contains("counter_bad.db", "invalid label name 'bad-name'");
+      // a value that becomes valid brings its family back on the next scrape
+      good.set(IncrementalScrapeTest.key("negative", "a"), 10);
+      assertThat(r.getSampleValue("negative_total", Map.of("k", "a"))).isEqualTo(5.0);
+    }
   }
 
   @Test

@@ -6,9 +6,12 @@ import dev.hearth.model.GaugeSnapshot;
 import dev.hearth.model.HistogramSnapshot;
 import dev.hearth.model.Labels;
 import dev.hearth.model.MetricSnapshot;
+import dev.hearth.model.MetricType;
 import dev.hearth.model.SummarySnapshot;
+import dev.hearth.internal.ModelAccess;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +46,10 @@ public final class MergePlan {
   private final int[] counts;
   private final int[][] slots;
   private final List<Family> families = new ArrayList<>();
+  /** Families left out of this plan: {file of first appearance, what is wrong}. */
+  private final List<String[]> invalid = new ArrayList<>();
+  /** Families left out of the last scrape for an invalid value: {file, what is wrong}. */
+  private final List<String[]> invalidValues = new ArrayList<>();
   private double[] init = new double[64];
   private byte[] ops = new byte[64];
   private int slotCount;
@@ -80,7 +87,7 @@ public final class MergePlan {
         } else {
           fam = last != null && last.name == s.metricName ? last : byName.get(s.metricName);
           if (fam == null) {
-            fam = new Family(s.metricName, s.help, fn.type);
+            fam = new Family(s.metricName, s.help, fn.type, file.name());
             byName.put(s.metricName, fam);
           }
           s.plan = generation;
@@ -100,12 +107,21 @@ public final class MergePlan {
     for (int f = 0; f < p.files.length; f++) {
       p.assignSlots(f, names.get(f));
     }
-    for (Family fam : p.families) {
-      fam.freeze();
-    }
     p.values = new double[p.slotCount];
     p.seq = new int[p.slotCount];
     p.timestamps = p.anyRecent ? new double[p.slotCount] : null;
+    // Structure checked once per plan, through the public (validating) constructors; scrapes
+    // then build snapshots checking only the values. A family that fails is left out.
+    for (Iterator<Family> it = p.families.iterator(); it.hasNext(); ) {
+      Family fam = it.next();
+      try {
+        fam.freeze();
+        fam.snapshot(p.values, p.seq, true);
+      } catch (IllegalArgumentException e) {
+        it.remove();
+        p.invalid.add(new String[] {fam.firstFile, "family left out: " + e.getMessage()});
+      }
+    }
     return p;
   }
 
@@ -229,10 +245,29 @@ public final class MergePlan {
       }
     }
     List<MetricSnapshot<?>> out = new ArrayList<>(families.size() + 1);
+    invalidValues.clear();
     for (Family fam : families) {
-      out.add(fam.snapshot(v, sq));
+      try {
+        out.add(fam.snapshot(v, sq, false));
+      } catch (IllegalArgumentException e) { // e.g. a negative counter total
+        invalidValues.add(new String[] {fam.firstFile, "family left out of this scrape: " + e.getMessage()});
+      }
     }
     return out;
+  }
+
+  /**
+   * The families the last {@link #collect()} left out, as {file where the family first appears,
+   * what is wrong}: invalid names or label sets (every scrape of this plan) and invalid values
+   * (this scrape).
+   */
+  public List<String[]> leftOut() {
+    if (invalidValues.isEmpty()) {
+      return invalid;
+    }
+    List<String[]> all = new ArrayList<>(invalid);
+    all.addAll(invalidValues);
+    return all;
   }
 
   /**
@@ -318,8 +353,11 @@ public final class MergePlan {
     final String sum;
     final String count;
 
-    Family(String name, String help, String type) {
+    final String firstFile;
+
+    Family(String name, String help, String type, String firstFile) {
       this.name = name;
+      this.firstFile = firstFile;
       this.help = help;
       this.type = type;
       this.total = name + "_total";
@@ -403,12 +441,16 @@ public final class MergePlan {
       }
     }
 
-    MetricSnapshot<?> snapshot(double[] v, int[] seq) {
+    /**
+     * The family's snapshot from the summed values; {@code validate}: through the public
+     * constructors (names, label sets and values), else checking the values only.
+     */
+    MetricSnapshot<?> snapshot(double[] v, int[] seq, boolean validate) {
       switch (type) {
         case "gauge":
-          return gauge(v, seq);
+          return build(MetricType.GAUGE, gauge(v, seq), validate);
         case "histogram":
-          return histogram(v);
+          return build(MetricType.HISTOGRAM, histogram(v), validate);
         case "summary": {
           List<SummarySnapshot.DataPoint> points = new ArrayList<>(summaries.size());
           for (Map.Entry<SeriesShape.LabelSet, int[]> e : summaries.entrySet()) {
@@ -417,7 +459,7 @@ public final class MergePlan {
                 cs[0] >= 0 ? v[cs[0]] : Double.NaN, cs[1] >= 0 ? v[cs[1]] : Double.NaN,
                 new double[0], new double[0], DataPoint.NO_TIMESTAMP, DataPoint.NO_TIMESTAMP));
           }
-          return new SummarySnapshot(name, help, "", points);
+          return build(MetricType.SUMMARY, points, validate);
         }
         default: {
           Labels[] ls = seriesLabels;
@@ -427,12 +469,30 @@ public final class MergePlan {
             points.add(new CounterSnapshot.DataPoint(ls[i], v[ks[i]], null, DataPoint.NO_TIMESTAMP,
                 DataPoint.NO_TIMESTAMP));
           }
-          return new CounterSnapshot(name, help, "", points);
+          return build(MetricType.COUNTER, points, validate);
         }
       }
     }
 
-    private MetricSnapshot<?> histogram(double[] v) {
+    @SuppressWarnings("unchecked")
+    private MetricSnapshot<?> build(MetricType t, List<? extends DataPoint> points,
+        boolean validate) {
+      if (!validate) {
+        return ModelAccess.snapshotCheckingValues(t, name, help, "", points);
+      }
+      switch (t) {
+        case GAUGE:
+          return new GaugeSnapshot(name, help, "", (List<GaugeSnapshot.DataPoint>) points);
+        case HISTOGRAM:
+          return new HistogramSnapshot(name, help, "", (List<HistogramSnapshot.DataPoint>) points);
+        case SUMMARY:
+          return new SummarySnapshot(name, help, "", (List<SummarySnapshot.DataPoint>) points);
+        default:
+          return new CounterSnapshot(name, help, "", (List<CounterSnapshot.DataPoint>) points);
+      }
+    }
+
+    private List<HistogramSnapshot.DataPoint> histogram(double[] v) {
       List<HistogramSnapshot.DataPoint> points = new ArrayList<>(histograms.size());
       for (HistogramSeries h : histograms.values()) {
         if (h.bounds == null) {
@@ -462,10 +522,10 @@ public final class MergePlan {
             h.sum >= 0 ? v[h.sum] : Double.NaN, null, DataPoint.NO_TIMESTAMP,
             DataPoint.NO_TIMESTAMP));
       }
-      return new HistogramSnapshot(name, help, "", points);
+      return points;
     }
 
-    private MetricSnapshot<?> gauge(double[] v, int[] seq) {
+    private List<GaugeSnapshot.DataPoint> gauge(double[] v, int[] seq) {
       List<GaugeSnapshot.DataPoint> points = new ArrayList<>(seriesSlots.length);
       if (op == RECENT) { // in the order values were first taken, as Python's dict
         List<Integer> present = new ArrayList<>();
@@ -483,7 +543,7 @@ public final class MergePlan {
           points.add(point(seriesLabels[i], v[seriesSlots[i]]));
         }
       }
-      return new GaugeSnapshot(name, help, "", points);
+      return points;
     }
 
     private static GaugeSnapshot.DataPoint point(Labels labels, double value) {
